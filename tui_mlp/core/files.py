@@ -1,0 +1,34 @@
+"""Atomic file writes: a file is either the old one or the complete new one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder
+    and a rename, so no reader ever sees a half-written file. Raises OSError
+    (with nothing left behind) if the folder cannot be written."""
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def describe_os_error(path: str | os.PathLike[str], error: OSError) -> str:
+    """One line naming the file and what went wrong, for an OSError."""
+    reason = error.strerror or str(error)
+    return f"{os.fspath(path)}: {reason}"
