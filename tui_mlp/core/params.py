@@ -1,0 +1,159 @@
+"""Parameter files: a trained network as human-readable JSON.
+
+Format (version 1)::
+
+    {
+      "format": "tui-mlp-params",
+      "version": 1,
+      "layer_sizes": [4, 5, 2],
+      "activation": "sigmoid",          # hidden layers
+      "output_activation": "sigmoid",
+      "loss": "sse",
+      "weights": [[[...], ...], ...],   # weights[i][row][col], shape (sizes[i], sizes[i+1])
+      "biases": [[...], ...],           # biases[i], length sizes[i+1]
+      "training": {"dataset": "seed", "epochs": 10000, "learning_rate": 0.1, ...}
+    }
+
+Numbers are written with Python's shortest round-trip repr, so a load gives
+back exactly the saved floats. Files are written atomically; loading checks
+everything and refuses a bad file with one ``ParamsError`` line.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .files import atomic_write, describe_os_error
+from .losses import LOSSES
+from .mlp import MLP, check_layer_sizes
+
+FORMAT = "tui-mlp-params"
+VERSION = 1
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+class ParamsError(Exception):
+    """A parameter file that cannot be read or written; the message is one line."""
+
+
+def to_json(model: MLP, training: dict[str, Any] | None = None) -> str:
+    """The parameter-file text for ``model``."""
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "layer_sizes": list(model.layer_sizes),
+        "activation": model.activation,
+        "output_activation": model.output_activation,
+        "loss": model.loss_name,
+        "weights": [w.tolist() for w in model.weights],
+        "biases": [b.tolist() for b in model.biases],
+        "training": training or {},
+    }
+    return json.dumps(document, indent=1, allow_nan=False) + "\n"
+
+
+def save_params(path: str | os.PathLike[str], model: MLP, training: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` (and the settings that trained it) to ``path`` atomically."""
+    try:
+        text = to_json(model, training)
+    except ValueError as error:
+        raise ParamsError(f"{os.fspath(path)}: cannot save: {error}") from None
+    try:
+        return atomic_write(path, text)
+    except OSError as error:
+        raise ParamsError(f"cannot write {describe_os_error(path, error)}") from None
+
+
+def load_params(path: str | os.PathLike[str]) -> tuple[MLP, dict[str, Any]]:
+    """Read a parameter file; returns the network and its training settings."""
+    name = os.fspath(path)
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise ParamsError(f"{name}: file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}")
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise ParamsError(f"cannot read {describe_os_error(path, error)}") from None
+    try:
+        document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise ParamsError(f"{name}: not a text file (invalid UTF-8)") from None
+    except RecursionError:
+        raise ParamsError(f"{name}: JSON is nested too deeply") from None
+    except json.JSONDecodeError as error:
+        raise ParamsError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno})") from None
+    except ValueError as error:
+        raise ParamsError(f"{name}: {error}") from None
+    try:
+        return from_document(document)
+    except ValueError as error:
+        raise ParamsError(f"{name}: {error}") from None
+
+
+def _refuse_constant(token: str) -> float:
+    raise ValueError(f"{token} is not allowed: every number must be finite")
+
+
+def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
+    """Validate a parsed parameter document and build its network (ValueError otherwise)."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f'not a tui-mlp parameter file (no "format": "{FORMAT}")')
+    version = document.get("version")
+    if version != VERSION:
+        raise ValueError(f"unsupported format version {version!r} (this tui-mlp reads version {VERSION})")
+    sizes = document.get("layer_sizes")
+    if not isinstance(sizes, list) or not all(type(s) is int for s in sizes):
+        raise ValueError('"layer_sizes" must be a list of whole numbers')
+    sizes = check_layer_sizes(sizes)
+    activation = _choice(document, "activation", HIDDEN_ACTIVATIONS)
+    output = _choice(document, "output_activation", OUTPUT_ACTIVATIONS)
+    loss = _choice(document, "loss", LOSSES)
+    training = document.get("training", {})
+    if not isinstance(training, dict):
+        raise ValueError('"training" must be an object')
+    model = MLP(sizes, activation, output_activation=output, loss=loss)
+    for key, arrays in (("weights", model.weights), ("biases", model.biases)):
+        values = document.get(key)
+        if not isinstance(values, list) or len(values) != len(arrays):
+            raise ValueError(f'"{key}" must be a list of {len(arrays)} arrays')
+        for i, (value, target) in enumerate(zip(values, arrays)):
+            target[...] = _array(value, target.shape, f"{key}[{i}]")
+    return model, training
+
+
+def _choice(document: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+    value = document.get(key)
+    if value not in allowed:
+        raise ValueError(f'"{key}" is {value!r}, expected one of {", ".join(allowed)}')
+    return value
+
+
+def _array(value: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
+    """``value`` as a finite float64 array of ``shape``, or ValueError naming ``where``."""
+    if not _has_shape(value, shape):
+        raise ValueError(f"{where} does not have shape {shape}")
+    try:
+        array = np.array(value, dtype=np.float64)
+    except OverflowError:
+        array = np.array([math.inf])
+    if not np.isfinite(array).all():
+        raise ValueError(f"{where} holds a number that is not finite")
+    return array
+
+
+def _has_shape(value: Any, shape: tuple[int, ...]) -> bool:
+    """Whether nested lists ``value`` have exactly ``shape`` with numbers at the leaves."""
+    if not shape:
+        return type(value) in (int, float)
+    return (
+        isinstance(value, list)
+        and len(value) == shape[0]
+        and all(_has_shape(item, shape[1:]) for item in value)
+    )
