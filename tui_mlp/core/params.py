@@ -152,8 +152,4 @@ def _has_shape(value: Any, shape: tuple[int, ...]) -> bool:
     """Whether nested lists ``value`` have exactly ``shape`` with numbers at the leaves."""
     if not shape:
         return type(value) in (int, float)
-    return (
-        isinstance(value, list)
-        and len(value) == shape[0]
-        and all(_has_shape(item, shape[1:]) for item in value)
-    )
+    return isinstance(value, list) and len(value) == shape[0] and all(_has_shape(item, shape[1:]) for item in value)

@@ -18,7 +18,7 @@ DEFAULT_LEARNING_RATE = 0.1
 DEFAULT_ACTIVATION = "sigmoid"
 DEFAULT_DATASET = "seed"
 
-_INT = re.compile(r"[+]?\d+")
+_INT = re.compile(r"[+-]?\d+")
 
 
 def _whole(text: str, what: str) -> int:

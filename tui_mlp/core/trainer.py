@@ -185,9 +185,7 @@ class _MiniBatches:
         n = X.shape[0]
         self.bounds = [(lo, min(lo + batch_size, n)) for lo in range(0, n, batch_size)]
         sizes = {hi - lo for lo, hi in self.bounds}
-        self.passes = {
-            size: _Pass(model, np.empty((size, X.shape[1])), np.empty((size, y.shape[1]))) for size in sizes
-        }
+        self.passes = {size: _Pass(model, np.empty((size, X.shape[1])), np.empty((size, y.shape[1]))) for size in sizes}
         self.weight = {size: (size / n if model.loss_function.mean else 1.0) for size in sizes}
 
     def step(self, learning_rate: float, backup: np.ndarray) -> float:

@@ -1,0 +1,178 @@
+"""The command line: seed parity, repeatability, parameter files and bad flags."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tui_mlp.cli import main
+from tui_mlp.core import MLP
+from tui_mlp.core.datasets import load_dataset
+from tui_mlp.core.params import load_params
+
+END_LINE = "End of Training - Total Error (Loss): "
+
+
+def final_loss(output: str) -> float:
+    last = output.strip().splitlines()[-1]
+    assert last.startswith(END_LINE)
+    decimals = last.removeprefix(END_LINE)
+    assert len(decimals.split(".")[1]) == 6
+    return float(decimals)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_defaults_reach_the_seed_scripts_loss(seed: int, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--seed", str(seed)]) == 0
+    assert final_loss(capsys.readouterr().out) < 0.01
+
+
+def test_seeded_run_equals_the_library_and_repeats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("a.json", "b.json"):
+        assert main(["train", "--seed", "7", "--hidden", "3", "--epochs", "500", "--save", str(tmp_path / name)]) == 0
+    out = capsys.readouterr().out
+    a, training = load_params(tmp_path / "a.json")
+    b, _ = load_params(tmp_path / "b.json")
+    data = load_dataset("seed")
+    expected = MLP([4, 3, 2], seed=7)
+    losses = expected.fit(data.X, data.y, 500, 0.1)
+    assert np.array_equal(a.parameters(), expected.parameters())
+    assert np.array_equal(a.parameters(), b.parameters())
+    assert training["final_loss"] == losses[-1]
+    assert training["seed"] == 7 and training["epochs"] == 500
+    assert f"{END_LINE}{losses[-1]:.6f}" in out
+
+
+def test_prints_initial_and_final_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--seed", "0", "--layers", "3,2", "--epochs", "10"]) == 0
+    out = capsys.readouterr().out
+    initial = MLP([4, 3, 2, 2], seed=0)
+    assert out.index("Initial weights") < out.index("Final weights") < out.index(END_LINE)
+    first_row = " ".join(f"{v:.6f}" for v in initial.weights[0][0])
+    assert first_row in " ".join(out.split())
+    assert "epoch 10/10" in out
+
+
+def test_load_continues_training(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = tmp_path / "1.json", tmp_path / "2.json"
+    assert main(["train", "--seed", "1", "--epochs", "200", "--save", str(first)]) == 0
+    assert main(["train", "--load", str(first), "--epochs", "200", "--save", str(second)]) == 0
+    expected = MLP([4, 5, 2], seed=1)
+    data = load_dataset("seed")
+    expected.fit(data.X, data.y, 400, 0.1)
+    assert np.array_equal(load_params(second)[0].parameters(), expected.parameters())
+
+
+def test_divergence_stops_with_finite_parameters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "p.json"
+    args = ["train", "--activation", "relu", "--output", "linear", "--lr", "1e6", "--seed", "1", "--save", str(saved)]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert "diverged at epoch" in captured.err
+    assert np.isfinite(load_params(saved)[0].parameters()).all()
+
+
+BAD_FLAGS = [
+    ["--hidden", "abc"],
+    ["--hidden", "0"],
+    ["--hidden", "-3"],
+    ["--hidden", "2.5"],
+    ["--epochs", "-1"],
+    ["--epochs", "abc"],
+    ["--lr", "nan"],
+    ["--lr", "-0.1"],
+    ["--lr", "inf"],
+    ["--layers", "4,,2"],
+    ["--layers", "10000,10000,10000"],
+    ["--hidden", "99999999999999999999"],
+    ["--activation", "swish"],
+    ["--dataset", "mnist"],
+    ["--seed", "x"],
+    ["--width", "3"],
+    ["--hidden", "3", "--layers", "4"],
+    ["--output", "linear", "--loss", "cross_entropy"],
+]
+
+
+@pytest.mark.parametrize("flags", BAD_FLAGS, ids=" ".join)
+def test_bad_flags_exit_2_with_one_line(flags: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        sys.exit(main(["train", *flags]))
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\x00\xff\xfe binary", "invalid UTF-8"),
+        (b'{"format": "tui-mlp-params", "version": 99}', "unsupported format version"),
+    ],
+)
+def test_corrupt_load_file_fails_cleanly(
+    tmp_path: Path, content: bytes, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    assert main(["train", "--load", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and str(bad) in err
+
+
+def test_load_of_a_network_that_does_not_fit_the_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "xor.json"
+    assert main(["train", "--dataset", "xor", "--epochs", "5", "--seed", "0", "--save", str(saved)]) == 0
+    assert main(["train", "--load", str(saved)]) == 1
+    assert "does not fit dataset 'seed'" in capsys.readouterr().err
+
+
+def test_unwritable_save_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--epochs", "5", "--seed", "0", "--save", str(tmp_path / "no" / "p.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No such file or directory" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_stops_cleanly_with_the_partial_result(tmp_path: Path) -> None:
+    saved = tmp_path / "p.json"
+    command = [sys.executable, "-m", "tui_mlp", "train", "--epochs", "10000000", "--seed", "0", "--save", str(saved)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    for line in process.stdout:  # wait until training has started and reported
+        if line.startswith("epoch "):
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    assert "cancelled after" in out and END_LINE in out
+    training = json.loads(saved.read_text())["training"]
+    assert training["stopped"] == "cancelled" and 0 < training["epochs"] < 10_000_000
+
+
+def test_help_of_every_command_has_an_example() -> None:
+    for command in ([], ["train"], ["serve"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "tui_mlp", *command, "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "100"},
+        )
+        assert done.returncode == 0 and "example: tui-mlp" in done.stdout
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("tui-mlp 0.")
