@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .activations import Activation, get_activation
+from .activations import Activation, Op, get_activation, run_ops
 from .losses import Loss, get_loss
 
 MAX_LAYER_SIZE = 10_000
@@ -71,15 +71,9 @@ class MLP:
         self.loss_name = loss
         self.seed = seed
         self._params = np.empty(parameter_count(self.layer_sizes))
-        self._weight_views: list[np.ndarray] = []
-        self._bias_views: list[np.ndarray] = []
-        offset = 0
-        for fan_in, fan_out in itertools.pairwise(self.layer_sizes):
-            w = self._params[offset : offset + fan_in * fan_out].reshape(fan_in, fan_out)
-            offset += fan_in * fan_out
-            self._weight_views.append(w)
-            self._bias_views.append(self._params[offset : offset + fan_out])
-            offset += fan_out
+        augmented = _augmented(self._params, self.layer_sizes)
+        self._weight_views = [m[:-1] for m in augmented]
+        self._bias_views = [m[-1] for m in augmented]
         self.weights = list(self._weight_views)
         self.biases = list(self._bias_views)
         self._initialise(np.random.default_rng(seed))
@@ -186,85 +180,70 @@ def as_inputs(X: np.ndarray, width: int) -> np.ndarray:
 
 
 class _Pass:
-    """Preallocated buffers for forward and backward passes over one batch shape.
+    """Preallocated buffers and the fixed list of NumPy calls for forward and
+    backward passes over one batch shape.
 
-    ``step`` does one epoch of gradient descent with a fixed number of NumPy
-    calls and no allocation.
+    Each layer's input carries a trailing column of ones and each weight
+    matrix its bias as a last row, so one matmul computes x·W + b and one
+    matmul its gradient. Buffers are in Fortran order so that the activation
+    part of an input, ``[:, :-1]``, is contiguous.
     """
 
     def __init__(self, model: MLP, X: np.ndarray, y: np.ndarray | None = None) -> None:
         model._sync()
-        n = X.shape[0]
-        self.model = model
-        self.X = X
-        self.y = y
-        self.weights = model._weight_views
-        self.biases = model._bias_views
+        n, sizes, last = X.shape[0], model.layer_sizes, model.n_layers - 1
         self.params = model._params
-        self.grad = np.empty_like(model._params)
-        self.grad_w: list[np.ndarray] = []
-        self.grad_b: list[np.ndarray] = []
-        offset = 0
-        for w in self.weights:
-            self.grad_w.append(self.grad[offset : offset + w.size].reshape(w.shape))
-            offset += w.size
-            self.grad_b.append(self.grad[offset : offset + w.shape[1]])
-            offset += w.shape[1]
-        sizes = model.layer_sizes[1:]
-        self.outs = [np.empty((n, s)) for s in sizes]
-        self.deltas = [np.empty((n, s)) for s in sizes]
-        self.tmps = [np.empty((n, s)) for s in sizes]
-        self.logits = np.empty((n, sizes[-1])) if model._loss.from_logits else self.outs[-1]
-        self.err = np.empty((n, sizes[-1]))
-        self.ones = np.ones(n)
-        self.hidden = model._hidden.apply
-        self.hidden_backprop = model._hidden.backprop
-        self.output = model._output
-        self.lossf = model._loss
+        self.grad = np.empty_like(self.params)
+        inputs = [np.ones((n, size + 1), order="F") for size in sizes[:-1]]
+        self.X = inputs[0][:, :-1]
+        self.X[...] = X
+        self.y = np.zeros((n, sizes[-1]))
+        if y is not None:
+            self.y[...] = y
+        self.outs = [x[:, :-1] for x in inputs[1:]] + [np.empty((n, sizes[-1]))]
+        logits = np.empty((n, sizes[-1])) if model._loss.from_logits else self.outs[-1]
+        deltas = [np.empty((n, size), order="F") for size in sizes[1:-1]] + [np.empty((n, sizes[-1]))]
+        tmps = [np.empty_like(delta) for delta in deltas]
+        column = np.empty((n, 1))
+        weights = _augmented(self.params, sizes)
+        grads = _augmented(self.grad, sizes)
+        self.grad_w = [g[:-1] for g in grads]
+        self.grad_b = [g[-1] for g in grads]
+
+        self.forward_ops: list[Op] = []
+        for i, (x, w) in enumerate(zip(inputs, weights)):
+            z = logits if i == last else self.outs[i]
+            self.forward_ops.append((np.matmul, (x, w, z)))
+            if i < last:
+                self.forward_ops += model._hidden.forward(z, tmps[i], column)
+        if logits is not self.outs[-1]:
+            self.forward_ops.append((np.copyto, (self.outs[-1], logits)))
+        self.forward_ops += model._output.forward(self.outs[-1], tmps[-1], column)
+
+        self.value, self.backward_ops = model._loss.bind(logits, self.outs[-1], self.y, deltas[-1], column)
+        if not model._loss.from_logits:
+            self.backward_ops += model._output.backprop(self.outs[-1], deltas[-1], tmps[-1], column)
+        for i in range(last, -1, -1):
+            self.backward_ops.append((np.matmul, (inputs[i].T, deltas[i], grads[i])))
+            if i:
+                self.backward_ops.append((np.matmul, (deltas[i], weights[i][:-1].T, deltas[i - 1])))
+                self.backward_ops += model._hidden.backprop(self.outs[i - 1], deltas[i - 1], tmps[i - 1], column)
 
     def forward(self) -> list[np.ndarray]:
-        """Fill every layer's output; returns them with the inputs first."""
+        """Every layer's output, inputs first."""
         with np.errstate(over="ignore"):
-            self._forward()
+            run_ops(self.forward_ops)
         return [self.X, *self.outs]
 
-    def _forward(self) -> None:
-        a = self.X
-        last = len(self.weights) - 1
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = self.logits if i == last else self.outs[i]
-            np.matmul(a, w, out=z)
-            np.add(z, b, out=z)
-            if i < last:
-                self.hidden(z)
-            else:
-                if z is not self.outs[i]:
-                    np.copyto(self.outs[i], z)
-                self.output.apply(self.outs[i])
-            a = self.outs[i]
-
     def loss(self) -> float:
-        return self.lossf.value(self.logits, self.outs[-1], self.y, self.err, self.output.name)
+        """The loss of the last ``forward``."""
+        with np.errstate(over="ignore", under="ignore"):
+            return float(self.value())
 
     def backward(self) -> None:
         """Fill ``grad`` with the gradient of the last ``loss()``."""
         with np.errstate(over="ignore", under="ignore"):
-            self._backward()
-
-    def _backward(self) -> None:
-        last = len(self.weights) - 1
-        delta = self.deltas[last]
-        self.lossf.gradient(self.outs[last], self.y, self.err, delta, self.output.name)
-        if not self.lossf.from_logits:
-            self.output.backprop(self.outs[last], delta, self.tmps[last])
-        for i in range(last, -1, -1):
-            below = self.outs[i - 1] if i else self.X
-            np.matmul(below.T, delta, out=self.grad_w[i])
-            np.matmul(self.ones, delta, out=self.grad_b[i])
-            if i:
-                np.matmul(delta, self.weights[i].T, out=self.deltas[i - 1])
-                delta = self.deltas[i - 1]
-                self.hidden_backprop(below, delta, self.tmps[i - 1])
+            run_ops(self.backward_ops)
 
     def step(self, learning_rate: float, backup: np.ndarray) -> float:
         """One gradient-descent update; returns the loss before it.
@@ -274,12 +253,24 @@ class _Pass:
         restore ``backup``: the last parameters whose loss was finite. Call
         inside ``np.errstate(all="ignore")``.
         """
-        self._forward()
-        value = self.lossf.value(self.logits, self.outs[-1], self.y, self.err, self.output.name)
+        for function, args in self.forward_ops:
+            function(*args)
+        value = self.value()
         if not math.isfinite(value):
             return value
-        self._backward()
+        for function, args in self.backward_ops:
+            function(*args)
         np.copyto(backup, self.params)
-        np.multiply(self.grad, learning_rate, out=self.grad)
-        np.subtract(self.params, self.grad, out=self.params)
+        np.multiply(self.grad, learning_rate, self.grad)
+        np.subtract(self.params, self.grad, self.params)
         return value
+
+
+def _augmented(flat: np.ndarray, sizes: tuple[int, ...]) -> list[np.ndarray]:
+    """Views of a flat parameter-shaped buffer as (fan_in + 1, fan_out)
+    matrices: each layer's weights with its biases as the last row."""
+    views, offset = [], 0
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        views.append(flat[offset : offset + (fan_in + 1) * fan_out].reshape(fan_in + 1, fan_out))
+        offset += (fan_in + 1) * fan_out
+    return views

@@ -165,15 +165,20 @@ def train(
             if on_progress is not None:
                 now = time.perf_counter()
                 if done - last_report_epoch >= progress_every or now - last_report_time >= progress_seconds:
-                    on_progress(Progress(done, epochs, value, now - start, losses[:done]))
+                    on_progress(Progress(done, epochs, value, now - start, _read_only(losses[:done])))
                     last_report_epoch, last_report_time = done, now
             if not control._running.is_set():
                 control.wait_while_paused()
     elapsed = time.perf_counter() - start
     losses = losses[:done].copy()
     if on_progress is not None and done and done != last_report_epoch:
-        on_progress(Progress(done, epochs, float(losses[-1]), elapsed, losses))
+        on_progress(Progress(done, epochs, float(losses[-1]), elapsed, _read_only(losses[:])))
     return TrainResult(losses, reason, epochs, elapsed, diverged_at)
+
+
+def _read_only(view: np.ndarray) -> np.ndarray:
+    view.flags.writeable = False
+    return view
 
 
 class _MiniBatches:
@@ -185,7 +190,7 @@ class _MiniBatches:
         n = X.shape[0]
         self.bounds = [(lo, min(lo + batch_size, n)) for lo in range(0, n, batch_size)]
         sizes = {hi - lo for lo, hi in self.bounds}
-        self.passes = {size: _Pass(model, np.empty((size, X.shape[1])), np.empty((size, y.shape[1]))) for size in sizes}
+        self.passes = {size: _Pass(model, np.empty((size, X.shape[1]))) for size in sizes}
         self.weight = {size: (size / n if model.loss_function.mean else 1.0) for size in sizes}
 
     def step(self, learning_rate: float, backup: np.ndarray) -> float:
@@ -194,8 +199,8 @@ class _MiniBatches:
         for lo, hi in self.bounds:
             run = self.passes[hi - lo]
             index = order[lo:hi]
-            np.take(self.X, index, axis=0, out=run.X)
-            np.take(self.y, index, axis=0, out=run.y)
+            run.X[...] = self.X[index]
+            run.y[...] = self.y[index]
             value = run.step(learning_rate, backup)
             if not math.isfinite(value):
                 return value
