@@ -16,6 +16,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
+        os.fchmod(fd, _new_file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -26,6 +27,13 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
             os.unlink(tmp)
         raise
     return target
+
+
+def _new_file_mode() -> int:
+    """The mode ``open()`` would give a new file (0o666 less the umask), not mkstemp's 0o600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def describe_os_error(path: str | os.PathLike[str], error: OSError) -> str:

@@ -1,0 +1,49 @@
+"""The graph built from an MLP, its layered columns, and the weight table."""
+
+from __future__ import annotations
+
+import itertools
+
+from tui_mlp.core import MLP
+from tui_mlp.render.graph import build_graph
+from tui_mlp.render.layout import layer_columns, spread
+from tui_mlp.render.table import WeightTable
+from tui_mlp.render.text import render_text
+
+
+def test_graph_of_the_seed_network() -> None:
+    model = MLP([4, 5, 2], seed=0)
+    graph = build_graph(model)
+    assert graph.number_of_nodes() == 11 and graph.number_of_edges() == 30
+    assert graph.nodes["x1"] == {"layer": 0, "index": 0, "bias": None, "label": "x1"}
+    assert graph.nodes["h3"]["bias"] == model.biases[0][2]
+    assert graph.edges["x2", "h5"]["weight"] == model.weights[0][1, 4]
+    assert graph.edges["h5", "y2"]["weight"] == model.weights[1][4, 1]
+    assert layer_columns(graph) == [["x1", "x2", "x3", "x4"], ["h1", "h2", "h3", "h4", "h5"], ["y1", "y2"]]
+
+
+def test_deeper_nets_name_hidden_nodes_by_layer() -> None:
+    graph = build_graph(MLP([2, 3, 2, 1], seed=0))
+    assert layer_columns(graph)[1:] == [["h1_1", "h1_2", "h1_3"], ["h2_1", "h2_2"], ["y1"]]
+
+
+def test_spread_keeps_blocks_apart() -> None:
+    assert spread([5, 5, 5, 5], 23) == [0, 6, 12, 18]
+    tops = spread([2] * 5, 23)
+    assert all(b - a >= 2 for a, b in itertools.pairwise(tops)) and tops[-1] + 2 <= 23
+
+
+def test_weight_table_shows_every_value_and_bias() -> None:
+    model = MLP([4, 5, 2], seed=0)
+    model.biases[0][:] = [0.5, -0.25, 1.0, 0.0, 2.0]
+    text = render_text(WeightTable(model, focus=(1, 2)), 100)
+    for w in model.weights:
+        for value in w.ravel():
+            assert f"{value:+.2f}" in text
+    assert "+0.50" in text and "-0.25" in text and "*h3" in text
+
+
+def test_weight_table_of_a_big_layer_fits_and_says_what_is_left_out() -> None:
+    text = render_text(WeightTable(MLP([784, 256, 10], seed=0), ascii=True), 80)
+    assert text.isascii() and max(map(len, text.splitlines())) <= 80
+    assert "752 rows" in text

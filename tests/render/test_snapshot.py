@@ -1,0 +1,124 @@
+"""Snapshot export: every format written and readable, bad paths refused cleanly."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tui_mlp.core import MLP, train
+from tui_mlp.core.datasets import load_dataset
+from tui_mlp.render.chart import NO_TRAINING, loss_chart_text, plot_points
+from tui_mlp.render.snapshot import SnapshotError, snapshot_renderable, write_snapshot
+from tui_mlp.render.text import render_text
+
+SETTINGS = {"layers": "4-5-2", "learning rate": "0.1", "epochs": "300", "seed": "0"}
+
+
+@pytest.fixture(scope="module")
+def run() -> tuple[MLP, MLP, np.ndarray]:
+    before = MLP([4, 5, 2], seed=0)
+    after = before.copy()
+    data = load_dataset("seed")
+    losses = train(after, data.X, data.y, epochs=300, learning_rate=0.1).losses
+    return before, after, losses
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".ansi", ".svg", ".html"])
+def test_each_format_is_written_and_readable(tmp_path: Path, run: tuple, suffix: str) -> None:
+    before, after, losses = run
+    path = write_snapshot(tmp_path / f"snap{suffix}", before, after, losses, SETTINGS, width=160)
+    text = path.read_text(encoding="utf-8")
+    assert sorted(os.listdir(tmp_path)) == [f"snap{suffix}"]
+    weight = f"{after.weights[0][0, 0]:+.2f}"
+    if suffix == ".txt":
+        assert "\x1b" not in text
+        assert weight in text and "learning rate: 0.1" in text
+        assert max(len(line) for line in text.splitlines()) <= 160
+    elif suffix == ".ansi":
+        assert "\x1b[" in text
+    elif suffix == ".svg":
+        assert ET.fromstring(text).tag.endswith("svg")
+    else:
+        assert weight in text and "Before training" in text and "After training" in text
+
+
+@pytest.mark.parametrize("width", [60, 100, 160])
+def test_no_line_wider_than_width(run: tuple, width: int) -> None:
+    before, after, losses = run
+    text = render_text(snapshot_renderable(before, after, losses, SETTINGS, width=width), width)
+    assert max(len(line) for line in text.splitlines()) <= width
+
+
+def test_ascii_snapshot_is_pure_ascii(run: tuple) -> None:
+    before, after, losses = run
+    assert render_text(snapshot_renderable(before, after, losses, SETTINGS, ascii=True), 160).isascii()
+
+
+def test_untrained_snapshot_says_so() -> None:
+    model = MLP([4, 5, 2], seed=0)
+    text = render_text(snapshot_renderable(model, None, np.array([]), SETTINGS), 160)
+    assert "not trained yet" in text and NO_TRAINING in text
+
+
+def test_missing_folder_is_one_clear_error(tmp_path: Path, run: tuple) -> None:
+    path = tmp_path / "missing" / "snap.txt"
+    with pytest.raises(SnapshotError) as caught:
+        write_snapshot(path, *run, SETTINGS)
+    message = str(caught.value)
+    assert str(path) in message and "\n" not in message
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+def test_read_only_folder_leaves_nothing(tmp_path: Path, run: tuple) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(SnapshotError, match="locked"):
+            write_snapshot(folder / "snap.svg", *run, SETTINGS)
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_unknown_suffix_is_refused(tmp_path: Path, run: tuple) -> None:
+    with pytest.raises(SnapshotError, match=r"\.png"):
+        write_snapshot(tmp_path / "snap.png", *run, SETTINGS)
+    assert os.listdir(tmp_path) == []
+
+
+def test_big_network_snapshot_is_quick_and_elided(tmp_path: Path) -> None:
+    import time
+
+    before = MLP([4, 300, 2], seed=0)
+    start = time.perf_counter()
+    path = write_snapshot(tmp_path / "big.txt", before, before.copy(), np.linspace(1, 0.1, 5000), SETTINGS)
+    assert time.perf_counter() - start < 3
+    assert "more" in path.read_text(encoding="utf-8")
+
+
+def test_long_history_is_downsampled_not_truncated() -> None:
+    losses = np.linspace(2.0, 1.0, 100_000)
+    losses[77_777] = 0.25  # a dip in the middle must survive
+    losses[10] = np.nan
+    epochs, values = plot_points(losses)
+    assert len(values) <= 2002
+    assert epochs[0] == 1 and epochs[-1] == 100_000
+    assert 0.25 in values and np.isfinite(values).all()
+
+
+def test_log_scale_skips_non_positive() -> None:
+    epochs, values = plot_points(np.array([1.0, 0.0, -1.0, 0.5]), log=True)
+    assert epochs.tolist() == [1, 4] and values.tolist() == [1.0, 0.5]
+
+
+def test_chart_text_has_the_size_asked_and_no_escapes() -> None:
+    text = loss_chart_text(np.linspace(1, 0, 50), 70, 12)
+    lines = text.splitlines()
+    assert len(lines) <= 12 and max(map(len, lines)) <= 70 and "\x1b" not in text
+    assert loss_chart_text(np.array([]), 70, 12) == NO_TRAINING

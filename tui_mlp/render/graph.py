@@ -1,0 +1,60 @@
+"""An MLP as a networkx DiGraph: one node per neuron, one edge per weight."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import networkx as nx
+import numpy as np
+
+from tui_mlp.core import MLP
+
+
+def node_label(layer_sizes: Sequence[int], layer: int, index: int) -> str:
+    """``x3`` for inputs, ``y1`` for outputs, ``h2`` (one hidden layer) or ``h2_3`` (deeper)."""
+    if layer == 0:
+        return f"x{index + 1}"
+    if layer == len(layer_sizes) - 1:
+        return f"y{index + 1}"
+    if len(layer_sizes) == 3:
+        return f"h{index + 1}"
+    return f"h{layer}_{index + 1}"
+
+
+def layer_title(model: MLP, layer: int) -> str:
+    """Column heading: ``Input``, ``Hidden (sigmoid)``, ``Hidden 2 (relu)``, ``Output (sigmoid)``."""
+    last = len(model.layer_sizes) - 1
+    if layer == 0:
+        return "Input"
+    if layer == last:
+        return f"Output ({model.output_activation})"
+    number = "" if last == 2 else f" {layer}"
+    return f"Hidden{number} ({model.activation})"
+
+
+def build_graph(model: MLP, shown: Sequence[Sequence[int]] | None = None) -> nx.DiGraph:
+    """The network as a DiGraph.
+
+    Nodes are labelled like ``x1``/``h3``/``h2_3``/``y1`` and carry ``layer``
+    (0 = input), ``index`` (0-based), ``bias`` (None for inputs) and ``label``;
+    edges carry ``weight``. ``shown`` optionally restricts each layer to the
+    given neuron indices (for drawing big networks); by default all are kept.
+    """
+    sizes = model.layer_sizes
+    picks = [np.arange(n) for n in sizes] if shown is None else [np.asarray(s, dtype=int) for s in shown]
+    labels = [[node_label(sizes, layer, int(i)) for i in pick] for layer, pick in enumerate(picks)]
+    graph = nx.DiGraph(layer_sizes=sizes)
+    for layer, (pick, names) in enumerate(zip(picks, labels)):
+        biases = [None] * len(pick) if layer == 0 else model.biases[layer - 1][pick].tolist()
+        graph.add_nodes_from(
+            (name, {"layer": layer, "index": int(i), "bias": bias, "label": name})
+            for name, i, bias in zip(names, pick, biases)
+        )
+    for layer, w in enumerate(model.weights):
+        block = w[np.ix_(picks[layer], picks[layer + 1])].tolist()
+        graph.add_edges_from(
+            (src, dst, {"weight": value})
+            for src, row in zip(labels[layer], block)
+            for dst, value in zip(labels[layer + 1], row)
+        )
+    return graph

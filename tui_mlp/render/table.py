@@ -1,0 +1,84 @@
+"""``WeightTable``: each layer's weight matrix and biases as shaded Rich tables."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from tui_mlp.core import MLP
+
+from . import palette
+from .graph import node_label
+from .layout import importance, most_important
+
+MAX_ROWS = 32  # rows (source neurons) shown per layer; the most important are kept
+CELL_WIDTH = 9  # "+12.34", padding and a border
+
+
+class WeightTable:
+    """Every weight layer as a table: one row per source neuron, one column per
+    target neuron, a final ``bias`` row; values to two decimals, cells shaded
+    by value. Big layers keep their most important rows and columns (and the
+    focused neuron's) and say how many are left out."""
+
+    def __init__(self, model: MLP, *, focus: tuple[int, int] | None = None, ascii: bool = False) -> None:
+        self.model = model
+        self.focus = focus
+        self.ascii = ascii
+        self.scores = importance(model)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        max_columns = max((options.max_width - 8) // CELL_WIDTH, 1)
+        yield Group(*(self.layer_table(layer, max_columns) for layer in range(self.model.n_layers)))
+
+    def keep(self, layer: int) -> int | None:
+        return self.focus[1] if self.focus and self.focus[0] == layer else None
+
+    def layer_table(self, layer: int, max_columns: int) -> Table:
+        sizes = self.model.layer_sizes
+        weights, biases = self.model.weights[layer], self.model.biases[layer]
+        rows = most_important(self.scores[layer], MAX_ROWS, self.keep(layer))
+        columns = most_important(self.scores[layer + 1], max_columns, self.keep(layer + 1))
+        scale = float(np.nanmax(np.abs(weights))) if weights.size else 0.0
+        left_out = []
+        if len(rows) < sizes[layer]:
+            left_out.append(f"{sizes[layer] - len(rows)} rows")
+        if len(columns) < sizes[layer + 1]:
+            left_out.append(f"{sizes[layer + 1] - len(columns)} columns")
+        title = f"weights {layer + 1}: {sizes[layer]} → {sizes[layer + 1]}"
+        if self.ascii:
+            title = title.replace("→", "->")
+        table = Table(
+            title=title,
+            caption=f"most important shown; {' and '.join(left_out)} left out" if left_out else None,
+            box=box.ASCII if self.ascii else box.SIMPLE_HEAD,
+            title_justify="left",
+            pad_edge=False,
+        )
+        table.add_column("", style="bold", no_wrap=True)
+        for j in columns:
+            table.add_column(self.header(layer + 1, int(j)), justify="right", no_wrap=True)
+        for i in rows:
+            cells = [self.cell(float(weights[i, j]), scale, self.is_focused(layer, int(i), int(j))) for j in columns]
+            table.add_row(self.header(layer, int(i)), *cells)
+        table.add_section()
+        table.add_row("bias", *(self.cell(float(biases[j]), scale, False) for j in columns))
+        return table
+
+    def header(self, layer: int, index: int) -> Text:
+        """A row or column label; the focused neuron's is marked ``*h3`` and reversed."""
+        label = node_label(self.model.layer_sizes, layer, index)
+        if self.focus == (layer, index):
+            return Text(f"*{label}", style=palette.FOCUS)
+        return Text(label)
+
+    def is_focused(self, layer: int, i: int, j: int) -> bool:
+        return self.focus in ((layer, i), (layer + 1, j))
+
+    def cell(self, value: float, scale: float, focused: bool) -> Text:
+        style = palette.weight_shade(value, scale) + (palette.FOCUS if focused else Style())
+        return Text(f"{value:+.2f}", style=style)
