@@ -133,7 +133,7 @@ def test_load_of_a_network_that_does_not_fit_the_dataset(tmp_path: Path, capsys:
     saved = tmp_path / "xor.json"
     assert main(["train", "--dataset", "xor", "--epochs", "5", "--seed", "0", "--save", str(saved)]) == 0
     assert main(["train", "--load", str(saved)]) == 1
-    assert "does not fit dataset 'seed'" in capsys.readouterr().err
+    assert "does not fit 'seed'" in capsys.readouterr().err
 
 
 def test_unwritable_save_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

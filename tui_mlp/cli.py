@@ -1,4 +1,5 @@
-"""The command line: ``tui-mlp`` (the app), ``tui-mlp train`` (headless) and ``tui-mlp serve``."""
+"""The command line: ``tui-mlp`` (the app), ``tui-mlp train`` (headless),
+``tui-mlp datasets`` and ``tui-mlp serve``."""
 
 from __future__ import annotations
 
@@ -8,16 +9,21 @@ import secrets
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import numpy as np
 
 from . import __version__
-from .core import MLP, TrainControl, TrainResult, train
+from .core import MLP, TrainControl, TrainResult
 from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .core.csvdata import DataError
 from .core.datasets import DATASETS, Dataset, load_dataset
 from .core.losses import LOSSES
+from .core.metrics import accuracy
+from .core.optimizers import DEFAULT_MOMENTUM, OPTIMIZERS
 from .core.params import ParamsError, load_params, save_params
+from .core.problem import DataSpec, TrainingSpec, prepare_data
 from .core.settings import (
     DEFAULT_ACTIVATION,
     DEFAULT_DATASET,
@@ -25,10 +31,17 @@ from .core.settings import (
     DEFAULT_HIDDEN,
     DEFAULT_LEARNING_RATE,
     parse_activation,
+    parse_batch_size,
+    parse_columns,
     parse_epochs,
     parse_hidden,
     parse_learning_rate,
+    parse_momentum,
+    parse_noise,
+    parse_samples,
     parse_seed,
+    parse_test_split,
+    parse_weight_decay,
 )
 from .core.trainer import Progress, StopReason
 
@@ -58,7 +71,9 @@ def _flag_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _add_training_flags(parser: argparse.ArgumentParser) -> None:
-    sizes = parser.add_mutually_exclusive_group()
+    """The flags that describe a network, its data and its training (app and ``train``)."""
+    net = parser.add_argument_group("network")
+    sizes = net.add_mutually_exclusive_group()
     sizes.add_argument(
         "--hidden",
         type=_flag_type(parse_hidden),
@@ -66,29 +81,39 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         help=f"hidden layer size (default {DEFAULT_HIDDEN[0]}); 8,4 gives two hidden layers",
     )
     sizes.add_argument("--layers", type=_flag_type(parse_hidden), metavar="N,M", help="hidden layer sizes, e.g. 8,4")
-    parser.add_argument("--epochs", type=_flag_type(parse_epochs), default=DEFAULT_EPOCHS, help="default %(default)s")
-    parser.add_argument(
-        "--lr",
-        type=_flag_type(parse_learning_rate),
-        default=DEFAULT_LEARNING_RATE,
-        metavar="RATE",
-        help="learning rate (default %(default)s)",
-    )
-    parser.add_argument(
+    net.add_argument(
         "--activation",
         type=_flag_type(parse_activation),
         default=DEFAULT_ACTIVATION,
         metavar="NAME",
         help=f"hidden activation: {', '.join(HIDDEN_ACTIVATIONS)} (default %(default)s)",
     )
-    parser.add_argument(
-        "--dataset",
-        choices=sorted(DATASETS),
-        default=DEFAULT_DATASET,
-        help="built-in dataset (default %(default)s)",
+    net.add_argument("--output", choices=("auto", *OUTPUT_ACTIVATIONS), default="auto", help="output activation")
+    net.add_argument("--loss", choices=("auto", *LOSSES), default="auto", help="loss; sse is ½·Σ(ŷ−y)²")
+    net.add_argument("--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs)")
+    net.add_argument("--load", metavar="FILE", help="start from a saved parameter file")
+    fit = parser.add_argument_group("training")
+    fit.add_argument("--epochs", type=_flag_type(parse_epochs), default=DEFAULT_EPOCHS, help="default %(default)s")
+    fit.add_argument(
+        "--lr",
+        type=_flag_type(parse_learning_rate),
+        default=DEFAULT_LEARNING_RATE,
+        metavar="RATE",
+        help="learning rate (default %(default)s)",
     )
-    parser.add_argument("--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs)")
-    parser.add_argument("--load", metavar="FILE", help="start from a saved parameter file")
+    fit.add_argument("--optimizer", choices=OPTIMIZERS, default="gd", help="gd (the seed's), momentum or adam")
+    fit.add_argument("--momentum", type=_flag_type(parse_momentum), default=DEFAULT_MOMENTUM, metavar="M")
+    fit.add_argument("--batch-size", type=_flag_type(parse_batch_size), metavar="N", help="default: full batch")
+    fit.add_argument("--weight-decay", type=_flag_type(parse_weight_decay), default=0.0, metavar="L2")
+    data = parser.add_argument_group("data")
+    data.add_argument("--dataset", choices=list(DATASETS), default=DEFAULT_DATASET, help="built-in dataset")
+    data.add_argument("--samples", type=_flag_type(parse_samples), metavar="N", help="generated datasets: samples")
+    data.add_argument("--noise", type=_flag_type(parse_noise), metavar="X", help="generated datasets: noise level")
+    data.add_argument("--data", metavar="FILE.csv", help="train on a CSV table (header row required)")
+    data.add_argument("--target", type=_flag_type(parse_columns), metavar="COLUMN", help="--data's target column(s)")
+    data.add_argument(
+        "--test-split", type=_flag_type(parse_test_split), metavar="F", help="held-out fraction (default 0.2)"
+    )
     parser.add_argument("--ascii", action="store_true", help="draw with 7-bit ASCII characters only")
 
 
@@ -100,21 +125,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tui-mlp {__version__}")
     _add_training_flags(parser)
-    commands = parser.add_subparsers(dest="command", metavar="{train,serve}", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="{train,datasets,serve}", parser_class=_Parser)
     trainer = commands.add_parser(
         "train",
         help="train headless and print the result",
         description="Train a network without the app: progress, weights before and after, final loss.",
-        epilog="example: tui-mlp train --hidden 5 --epochs 10000 --lr 0.1 --seed 0 --save params.json",
+        epilog="example: tui-mlp train --hidden 5 --epochs 10000 --lr 0.1 --seed 0 --save params.json\n"
+        "         tui-mlp train --data iris.csv --target species --hidden 8 --optimizer adam --lr 0.01",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_training_flags(trainer)
-    trainer.add_argument(
-        "--output", choices=OUTPUT_ACTIVATIONS, default="sigmoid", help="output activation (default %(default)s)"
+    out = trainer.add_argument_group("output")
+    out.add_argument("--save", metavar="FILE", help="write the trained parameters to FILE (JSON)")
+    out.add_argument("--snapshot", metavar="FILE", help="write a text snapshot (.txt, .ansi, .svg, .html)")
+    out.add_argument("--width", type=int, default=160, help="snapshot width in columns (default %(default)s)")
+    commands.add_parser(
+        "datasets",
+        help="list the built-in datasets",
+        description="List the built-in datasets with their shapes.",
+        epilog="example: tui-mlp datasets",
     )
-    trainer.add_argument("--loss", choices=LOSSES, default="sse", help="training loss (default %(default)s: ½·Σ(ŷ−y)²)")
-    trainer.add_argument("--save", metavar="FILE", help="write the trained parameters to FILE (JSON)")
-    trainer.add_argument("--snapshot", metavar="FILE", help="write a text snapshot (.txt, .ansi, .svg, .html)")
-    trainer.add_argument("--width", type=int, default=160, help="snapshot width in columns (default %(default)s)")
     server = commands.add_parser(
         "serve",
         help="serve the app in a web browser",
@@ -131,13 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "train":
         return run_train(args, parser)
+    if args.command == "datasets":
+        return run_datasets()
     if args.command == "serve":
         return run_serve(args)
     return run_app(args, parser)
-
-
-def _hidden(args: argparse.Namespace) -> tuple[int, ...]:
-    return args.layers or args.hidden or DEFAULT_HIDDEN
 
 
 def _fail(message: str, status: int = EXIT_FAILED) -> int:
@@ -145,56 +173,92 @@ def _fail(message: str, status: int = EXIT_FAILED) -> int:
     return status
 
 
-def prepare(args: argparse.Namespace) -> tuple[MLP, Dataset, int | None]:
-    """The network and data that the flags describe (ValueError or ParamsError otherwise)."""
-    dataset = load_dataset(args.dataset, args.seed)
-    if args.load:
-        model, _ = load_params(args.load)
-        expected = (dataset.n_inputs, dataset.n_outputs)
-        if (model.layer_sizes[0], model.layer_sizes[-1]) != expected:
-            raise ParamsError(
-                f"{args.load}: network {'-'.join(map(str, model.layer_sizes))} does not fit dataset "
-                f"{dataset.name!r} ({expected[0]} inputs, {expected[1]} outputs)"
-            )
-        return model, dataset, args.seed
-    seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
-    sizes = (dataset.n_inputs, *_hidden(args), dataset.n_outputs)
-    extra = {"output_activation": args.output, "loss": args.loss} if args.command == "train" else {}
-    return MLP(sizes, args.activation, seed=seed, **extra), dataset, seed
+def _specs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[TrainingSpec, DataSpec]:
+    """The training and data settings the flags describe; flag conflicts exit 2."""
+    if args.load and (args.hidden or args.layers):
+        parser.error("--load takes the network's sizes from the file; drop --hidden/--layers")
+    if bool(args.data) != bool(args.target):
+        parser.error("--data and --target go together: --data FILE.csv --target COLUMN")
+    training = TrainingSpec(
+        hidden=args.layers or args.hidden or DEFAULT_HIDDEN,
+        activation=args.activation,
+        output=args.output,
+        loss=args.loss,
+        epochs=args.epochs,
+        learning_rate=args.lr,
+        optimizer=args.optimizer,
+        momentum=args.momentum,
+        batch_size=args.batch_size,
+        weight_decay=args.weight_decay,
+    )
+    data = DataSpec(args.dataset, args.data, args.target or (), args.samples, args.noise, args.test_split)
+    return training, data
+
+
+@dataclass
+class _Run:
+    """Everything a headless run works with."""
+
+    model: MLP
+    train: Dataset
+    test: Dataset | None
+    seed: int | None
+
+
+def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) -> _Run:
+    """The network and data the flags describe (ValueError, DataError or ParamsError otherwise)."""
+    seed = args.seed if args.seed is not None or args.load else secrets.randbelow(2**32)
+    if not args.load:
+        train_data, test_data = prepare_data(data, seed)
+        return _Run(training.build(train_data, seed), train_data, test_data, seed)
+    model, saved = load_params(args.load)
+    scaling = saved.get("scaling")
+    train_data, test_data = prepare_data(data, seed, scaling and (np.array(scaling["mean"]), np.array(scaling["std"])))
+    expected = (train_data.n_inputs, train_data.n_outputs)
+    if (model.layer_sizes[0], model.layer_sizes[-1]) != expected:
+        raise ParamsError(
+            f"{args.load}: network {'-'.join(map(str, model.layer_sizes))} does not fit {data.label!r} "
+            f"({expected[0]} inputs, {expected[1]} outputs)"
+        )
+    return _Run(model, train_data, test_data, seed)
 
 
 def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if args.load and (args.hidden or args.layers):
-        parser.error("--load takes the network's sizes from the file; drop --hidden/--layers")
+    training, data = _specs(args, parser)
     if args.width < 40:
         parser.error(f"argument --width: {args.width} is narrower than the minimum of 40")
     try:
-        model, dataset, seed = prepare(args)
-    except ParamsError as error:
+        run = prepare(args, training, data)
+    except (ParamsError, DataError) as error:
         return _fail(str(error))
     except ValueError as error:
         return _fail(str(error), EXIT_BAD_INPUT)
+    model = run.model
     before = model.copy()
     sizes = "-".join(map(str, model.layer_sizes))
+    test = f", {len(run.test.X)} held out for testing" if run.test else ""
     print(
         f"Network {sizes} ({model.activation} hidden, {model.output_activation} output, loss {model.loss_name}); "
-        f"dataset {dataset.name} ({len(dataset.X)} samples); {args.epochs:,} epochs at learning rate {args.lr:g}; "
-        f"seed {seed if seed is not None else 'from file'}"
+        f"data {data.label} ({len(run.train.X)} training samples{test}); {training.epochs:,} epochs of "
+        f"{training.optimizer} at learning rate {training.learning_rate:g}; "
+        f"seed {run.seed if run.seed is not None else 'from file'}"
     )
     print(format_parameters("Initial", model))
-    result = _train_with_progress(model, dataset, args)
+    result = _train_with_progress(run, training)
     print(format_parameters("Final", model))
     print(f"Stopped: {result.describe()} in {result.elapsed:.2f} s")
+    for line in evaluation_lines(model, run.train, run.test):
+        print(line)
     status = 0
     if args.save:
-        training = _training_record(args, dataset, seed, result)
+        record = _training_record(training, data, run, result)
         try:
-            saved = save_params(args.save, model, training)
+            saved = save_params(args.save, model, record)
             print(f"Saved parameters to {saved}")
         except ParamsError as error:
             status = _fail(str(error))
     if args.snapshot:
-        status = _write_snapshot(args, before, model, dataset, seed, result) or status
+        status = _write_snapshot(args, before, run, data, training, result) or status
     print(f"End of Training - Total Error (Loss): {_six_decimals(result.final_loss)}")
     if result.reason is StopReason.CANCELLED:
         return EXIT_INTERRUPTED
@@ -203,38 +267,54 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return status
 
 
+def evaluation_lines(model: MLP, train_data: Dataset, test_data: Dataset | None) -> list[str]:
+    """Accuracy (classification) or test loss (regression), one line each."""
+    if train_data.is_classification:
+        lines = [f"Train accuracy: {accuracy(model, train_data):.3f}"]
+        return lines + ([f"Test accuracy: {accuracy(model, test_data):.3f}"] if test_data else [])
+    return [f"Test loss: {model.loss(test_data.X, test_data.y):.6f}"] if test_data else []
+
+
 def _six_decimals(value: float) -> str:
     """The seed's six-decimal loss format, in scientific notation when huge."""
     return f"{value:.6f}" if abs(value) < 1e12 else f"{value:.6e}"
 
 
-def _training_record(args: argparse.Namespace, dataset: Dataset, seed: int | None, result: TrainResult) -> dict:
-    return {
-        "dataset": dataset.name,
+def _training_record(training: TrainingSpec, data: DataSpec, run: _Run, result: TrainResult) -> dict[str, Any]:
+    record = training.record() | data.record()
+    record |= {
         "epochs": result.epochs_run,
-        "learning_rate": args.lr,
-        "seed": seed,
+        "seed": run.seed,
         "final_loss": result.final_loss,
         "stopped": result.reason.value,
     }
+    if run.train.scaling is not None:
+        mean, std = run.train.scaling
+        record["scaling"] = {"mean": mean.tolist(), "std": std.tolist()}
+    return record
 
 
 def _write_snapshot(
-    args: argparse.Namespace, before: MLP, after: MLP, dataset: Dataset, seed: int | None, result: TrainResult
+    args: argparse.Namespace, before: MLP, run: _Run, data: DataSpec, training: TrainingSpec, result: TrainResult
 ) -> int:
     from .render.snapshot import SnapshotError, write_snapshot
 
+    after = run.model
     settings = {
         "network": "-".join(map(str, after.layer_sizes)),
         "activation": f"{after.activation} hidden, {after.output_activation} output",
         "loss": after.loss_name,
-        "dataset": dataset.name,
-        "learning rate": f"{args.lr:g}",
+        "data": data.label,
+        "optimizer": training.optimizer,
+        "learning rate": f"{training.learning_rate:g}",
         "epochs": f"{result.epochs_run:,} of {result.epochs:,}",
-        "seed": str(seed),
+        "seed": str(run.seed),
         "stopped": result.describe(),
         "final loss": _six_decimals(result.final_loss),
     }
+    for line in evaluation_lines(after, run.train, run.test):
+        key, value = line.split(": ")
+        settings[key.lower()] = value
     try:
         path = write_snapshot(args.snapshot, before, after, result.losses, settings, width=args.width, ascii=args.ascii)
     except SnapshotError as error:
@@ -243,18 +323,16 @@ def _write_snapshot(
     return 0
 
 
-def _train_with_progress(model: MLP, dataset: Dataset, args: argparse.Namespace) -> TrainResult:
+def _train_with_progress(run: _Run, training: TrainingSpec) -> TrainResult:
     control = TrainControl()
-    with _cancel_on_interrupt(control), _progress_reporter(args.epochs) as report:
-        return train(
-            model,
-            dataset.X,
-            dataset.y,
-            args.epochs,
-            args.lr,
+    with _cancel_on_interrupt(control), _progress_reporter(training.epochs) as report:
+        return training.train(
+            run.model,
+            run.train,
+            run.seed,
             control=control,
             on_progress=report,
-            progress_every=max(1, args.epochs // 10),
+            progress_every=max(1, training.epochs // 10),
             progress_seconds=0.1 if sys.stdout.isatty() else 2.0,
         )
 
@@ -305,6 +383,7 @@ def format_parameters(when: str, model: MLP) -> str:
 def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .app import MLPApp
 
+    training, _ = _specs(args, parser)
     model = None
     if args.load:
         try:
@@ -312,7 +391,7 @@ def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         except ParamsError as error:
             return _fail(str(error))
     app = MLPApp(
-        hidden=",".join(map(str, _hidden(args))),
+        hidden=",".join(map(str, training.hidden)),
         epochs=args.epochs,
         learning_rate=args.lr,
         activation=args.activation,
@@ -323,6 +402,15 @@ def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     )
     app.run()
     return app.return_code or 0
+
+
+def run_datasets() -> int:
+    """Print the built-in datasets: name, shapes, task, description."""
+    for name in DATASETS:
+        data = load_dataset(name, seed=0)
+        shape = f"{len(data.X)}×{data.n_inputs} → {data.n_outputs}"
+        print(f"{name:<10} {shape:<14} {data.task:<11} {data.description}")
+    return 0
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -44,7 +44,7 @@ class Activation:
     def __call__(self, z: np.ndarray) -> np.ndarray:
         """f(z) as a new array."""
         out = np.array(z, dtype=np.float64, copy=True, ndmin=2)
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", under="ignore"):
             run_ops(self.forward(out, np.empty_like(out), np.empty((out.shape[0], 1))))
         return out.reshape(np.shape(z))
 

@@ -3,8 +3,9 @@
 - ``sse``: E = ½·Σ over samples and outputs of (ŷ − y)², the classic backprop
   "total error" (the default; its gradient is the seed script's update rule).
 - ``mse``: mean over samples and outputs of (ŷ − y)².
-- ``cross_entropy``: mean over samples of −Σ y·log ŷ, computed from the logits
-  with log-sum-exp (softmax outputs) or softplus (sigmoid outputs).
+- ``cross_entropy``: mean over samples of −Σ y·log ŷ for softmax outputs, and of
+  −Σ [y·log ŷ + (1 − y)·log(1 − ŷ)] for sigmoid outputs, computed from the
+  logits with log-sum-exp or softplus.
 """
 
 from __future__ import annotations

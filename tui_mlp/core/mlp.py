@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -112,6 +112,13 @@ class MLP:
                     view[...] = given
                     live[i] = view
 
+    def weight_mask(self) -> np.ndarray:
+        """A parameter-shaped vector: 1.0 at every weight, 0.0 at every bias."""
+        mask = np.ones_like(self._params)
+        for matrix in _augmented(mask, self.layer_sizes):
+            matrix[-1] = 0.0
+        return mask
+
     def copy(self) -> MLP:
         """An independent network with the same settings and parameters."""
         twin = MLP(
@@ -176,6 +183,8 @@ def as_inputs(X: np.ndarray, width: int) -> np.ndarray:
         X = X.reshape(1, -1)
     if X.ndim != 2 or X.shape[1] != width:
         raise ValueError(f"inputs have shape {X.shape}, expected (n, {width})")
+    if X.shape[0] == 0:
+        raise ValueError("there are no samples")
     return X
 
 
@@ -189,11 +198,11 @@ class _Pass:
     part of an input, ``[:, :-1]``, is contiguous.
     """
 
-    def __init__(self, model: MLP, X: np.ndarray, y: np.ndarray | None = None) -> None:
+    def __init__(self, model: MLP, X: np.ndarray, y: np.ndarray | None = None, grad: np.ndarray | None = None) -> None:
         model._sync()
         n, sizes, last = X.shape[0], model.layer_sizes, model.n_layers - 1
         self.params = model._params
-        self.grad = np.empty_like(self.params)
+        self.grad = np.empty_like(self.params) if grad is None else grad
         inputs = [np.ones((n, size + 1), order="F") for size in sizes[:-1]]
         self.X = inputs[0][:, :-1]
         self.X[...] = X
@@ -231,7 +240,7 @@ class _Pass:
 
     def forward(self) -> list[np.ndarray]:
         """Every layer's output, inputs first."""
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", under="ignore"):
             run_ops(self.forward_ops)
         return [self.X, *self.outs]
 
@@ -245,8 +254,8 @@ class _Pass:
         with np.errstate(over="ignore", under="ignore"):
             run_ops(self.backward_ops)
 
-    def step(self, learning_rate: float, backup: np.ndarray) -> float:
-        """One gradient-descent update; returns the loss before it.
+    def step(self, update: Callable[[], None], backup: np.ndarray) -> float:
+        """Forward, backward and ``update()``; returns the loss before the update.
 
         The parameters before the update are copied to ``backup``. A
         non-finite loss returns at once without updating, so the caller can
@@ -261,8 +270,7 @@ class _Pass:
         for function, args in self.backward_ops:
             function(*args)
         np.copyto(backup, self.params)
-        np.multiply(self.grad, learning_rate, self.grad)
-        np.subtract(self.params, self.grad, self.params)
+        update()
         return value
 
 

@@ -118,6 +118,8 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
     training = document.get("training", {})
     if not isinstance(training, dict):
         raise ValueError('"training" must be an object')
+    if "scaling" in training:
+        _check_scaling(training["scaling"], sizes[0])
     model = MLP(sizes, activation, output_activation=output, loss=loss)
     for key, arrays in (("weights", model.weights), ("biases", model.biases)):
         values = document.get(key)
@@ -126,6 +128,16 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
         for i, (value, target) in enumerate(zip(values, arrays)):
             target[...] = _array(value, target.shape, f"{key}[{i}]")
     return model, training
+
+
+def _check_scaling(scaling: Any, n_inputs: int) -> None:
+    """The feature standardisation saved with a CSV-trained network."""
+    if not isinstance(scaling, dict):
+        raise ValueError('"training.scaling" must be an object with "mean" and "std"')
+    _array(scaling.get("mean"), (n_inputs,), "training.scaling.mean")
+    std = _array(scaling.get("std"), (n_inputs,), "training.scaling.std")
+    if not (std > 0).all():
+        raise ValueError("training.scaling.std must be positive")
 
 
 def _choice(document: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:

@@ -8,6 +8,7 @@ import math
 import re
 
 from .activations import HIDDEN_ACTIVATIONS
+from .datasets import MAX_SAMPLES
 from .mlp import MAX_LAYER_SIZE, MAX_LAYERS
 
 MAX_EPOCHS = 10_000_000
@@ -70,6 +71,8 @@ def parse_learning_rate(text: str) -> float:
 def parse_seed(text: str) -> int:
     """A random seed: a whole number from 0 to 2**32 - 1."""
     seed = _whole(text, "seed")
+    if seed < 0:
+        raise ValueError(f"seed {seed} is negative")
     if seed >= 2**32:
         raise ValueError(f"seed {seed} is larger than {2**32 - 1}")
     return seed
@@ -81,3 +84,60 @@ def parse_activation(text: str) -> str:
     if name not in HIDDEN_ACTIVATIONS:
         raise ValueError(f"activation {text.strip()!r} is not one of {', '.join(HIDDEN_ACTIVATIONS)}")
     return name
+
+
+def _number(text: str, what: str, low: float, high: float, *, include_low: bool = True) -> float:
+    """A finite number in [low, high] (or (low, high] without ``include_low``)."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{what} {text.strip()!r} is not a number") from None
+    above = value >= low if include_low else value > low
+    if not (math.isfinite(value) and above and value <= high):
+        bracket = "[" if include_low else "("
+        raise ValueError(f"{what} {text.strip()} is outside {bracket}{low:g}, {high:g}]")
+    return value
+
+
+def parse_test_split(text: str) -> float:
+    """The fraction of samples held out for testing: 0 to 0.9."""
+    return _number(text, "test split", 0.0, 0.9)
+
+
+def parse_noise(text: str) -> float:
+    """Noise level of a generated dataset: 0 to 10."""
+    return _number(text, "noise", 0.0, 10.0)
+
+
+def parse_momentum(text: str) -> float:
+    """Momentum coefficient: 0 to 0.999."""
+    return _number(text, "momentum", 0.0, 0.999)
+
+
+def parse_weight_decay(text: str) -> float:
+    """L2 weight decay: 0 to 10."""
+    return _number(text, "weight decay", 0.0, 10.0)
+
+
+def parse_batch_size(text: str) -> int:
+    """Mini-batch size: 1 to ``MAX_SAMPLES``."""
+    size = _whole(text, "batch size")
+    if not 1 <= size <= MAX_SAMPLES:
+        raise ValueError(f"batch size {size} is outside 1 to {MAX_SAMPLES:,}")
+    return size
+
+
+def parse_samples(text: str) -> int:
+    """Number of samples of a generated dataset: 4 to ``MAX_SAMPLES``."""
+    count = _whole(text, "samples")
+    if not 4 <= count <= MAX_SAMPLES:
+        raise ValueError(f"samples {count} is outside 4 to {MAX_SAMPLES:,}")
+    return count
+
+
+def parse_columns(text: str) -> tuple[str, ...]:
+    """Column names separated by commas."""
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        raise ValueError(f"{text.strip()!r} has an empty column name")
+    return names

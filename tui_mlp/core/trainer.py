@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .mlp import MLP, _Pass
+from .optimizers import DEFAULT_MOMENTUM, Update, make_update
 
 
 class StopReason(enum.Enum):
@@ -116,12 +117,15 @@ def train(
     *,
     batch_size: int | None = None,
     shuffle_seed: int | None = None,
+    optimizer: str = "gd",
+    momentum: float = DEFAULT_MOMENTUM,
+    weight_decay: float = 0.0,
     control: TrainControl | None = None,
     on_progress: ProgressCallback | None = None,
     progress_every: int = 1000,
     progress_seconds: float = 0.1,
 ) -> TrainResult:
-    """Gradient descent on ``model`` in place.
+    """Train ``model`` in place with ``optimizer`` (see ``core.optimizers``).
 
     Full batch by default; with ``batch_size`` the samples are shuffled each
     epoch (from ``shuffle_seed``) and the epoch's loss is the sum (or, for
@@ -145,17 +149,27 @@ def train(
     start = time.perf_counter()
     last_report_epoch, last_report_time = 0, start
     reason, diverged_at = StopReason.DONE, None
+    grad = np.empty_like(backup)
+    update = make_update(
+        optimizer,
+        model._params,
+        grad,
+        learning_rate,
+        momentum=momentum,
+        weight_decay=weight_decay,
+        decay_mask=model.weight_mask() if weight_decay else None,
+    )
     if batch_size is None or batch_size >= n:
-        epoch_loss = _Pass(model, X, y).step
+        epoch_loss = _Pass(model, X, y, grad).step
     else:
-        epoch_loss = _MiniBatches(model, X, y, batch_size, shuffle_seed).step
+        epoch_loss = _MiniBatches(model, X, y, grad, batch_size, shuffle_seed).step
     done = 0
     with np.errstate(all="ignore"):
         for epoch in range(epochs):
             if control.cancelled:
                 reason = StopReason.CANCELLED
                 break
-            value = epoch_loss(learning_rate, backup)
+            value = epoch_loss(update, backup)
             if not math.isfinite(value):
                 np.copyto(model._params, backup)
                 reason, diverged_at = StopReason.DIVERGED, epoch + 1
@@ -184,16 +198,18 @@ def _read_only(view: np.ndarray) -> np.ndarray:
 class _MiniBatches:
     """One epoch of shuffled mini-batch gradient descent."""
 
-    def __init__(self, model: MLP, X: np.ndarray, y: np.ndarray, batch_size: int, seed: int | None) -> None:
+    def __init__(
+        self, model: MLP, X: np.ndarray, y: np.ndarray, grad: np.ndarray, batch_size: int, seed: int | None
+    ) -> None:
         self.X, self.y = X, y
         self.rng = np.random.default_rng(seed)
         n = X.shape[0]
         self.bounds = [(lo, min(lo + batch_size, n)) for lo in range(0, n, batch_size)]
         sizes = {hi - lo for lo, hi in self.bounds}
-        self.passes = {size: _Pass(model, np.empty((size, X.shape[1]))) for size in sizes}
+        self.passes = {size: _Pass(model, np.empty((size, X.shape[1])), grad=grad) for size in sizes}
         self.weight = {size: (size / n if model.loss_function.mean else 1.0) for size in sizes}
 
-    def step(self, learning_rate: float, backup: np.ndarray) -> float:
+    def step(self, update: Update, backup: np.ndarray) -> float:
         order = self.rng.permutation(self.X.shape[0])
         total = 0.0
         for lo, hi in self.bounds:
@@ -201,7 +217,7 @@ class _MiniBatches:
             index = order[lo:hi]
             run.X[...] = self.X[index]
             run.y[...] = self.y[index]
-            value = run.step(learning_rate, backup)
+            value = run.step(update, backup)
             if not math.isfinite(value):
                 return value
             total += value * self.weight[hi - lo]

@@ -1,0 +1,141 @@
+"""The shared parsers for settings a person types (command line and app)."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui_mlp.core import settings
+from tui_mlp.core.activations import HIDDEN_ACTIVATIONS
+from tui_mlp.core.mlp import MAX_LAYER_SIZE, MAX_LAYERS
+from tui_mlp.core.settings import (
+    MAX_EPOCHS,
+    parse_activation,
+    parse_epochs,
+    parse_hidden,
+    parse_learning_rate,
+    parse_seed,
+)
+
+PARSERS = [parse_hidden, parse_epochs, parse_learning_rate, parse_seed, parse_activation]
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"),
+    [
+        (parse_hidden, "5", (5,)),
+        (parse_hidden, "8,4", (8, 4)),
+        (parse_hidden, " 8 , 4 ,2 ", (8, 4, 2)),
+        (parse_hidden, "+3", (3,)),
+        (parse_hidden, "1_000", (1000,)),
+        (parse_hidden, str(MAX_LAYER_SIZE), (MAX_LAYER_SIZE,)),
+        (parse_hidden, ",".join(["1"] * (MAX_LAYERS - 2)), (1,) * (MAX_LAYERS - 2)),
+        (parse_epochs, "10000", 10_000),
+        (parse_epochs, "1", 1),
+        (parse_epochs, "10_000", 10_000),
+        (parse_epochs, str(MAX_EPOCHS), MAX_EPOCHS),
+        (parse_learning_rate, "0.1", 0.1),
+        (parse_learning_rate, " 1e-3 ", 1e-3),
+        (parse_learning_rate, "1e6", 1e6),
+        (parse_seed, "0", 0),
+        (parse_seed, "42", 42),
+        (parse_seed, str(2**32 - 1), 2**32 - 1),
+        (parse_activation, "sigmoid", "sigmoid"),
+        (parse_activation, " TANH ", "tanh"),
+        (parse_activation, "leaky-relu", "leaky_relu"),
+        (parse_activation, "Leaky_ReLU", "leaky_relu"),
+    ],
+)
+def test_good_input_is_parsed(parse, text, expected):
+    value = parse(text)
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "message"),
+    [
+        (parse_hidden, "", "enter a size"),
+        (parse_hidden, "   ", "enter a size"),
+        (parse_hidden, "abc", "'abc' is not a whole number"),
+        (parse_hidden, "0", "size 0 is outside 1 to"),
+        (parse_hidden, "-3", "-3"),
+        (parse_hidden, "2.5", "'2.5' is not a whole number"),
+        (parse_hidden, "4,,2", "'4,,2' has an empty size between commas"),
+        (parse_hidden, "4,", "empty size"),
+        (parse_hidden, "99999999", "size 99999999 is outside 1 to 10,000"),
+        (parse_hidden, ",".join(["1"] * (MAX_LAYERS - 1)), f"at most {MAX_LAYERS - 2} hidden layers"),
+        (parse_hidden, "1e3", "not a whole number"),
+        (parse_epochs, "-1", "-1"),
+        (parse_epochs, "0", "epochs 0 is outside 1 to"),
+        (parse_epochs, str(MAX_EPOCHS + 1), "outside"),
+        (parse_epochs, "", "epochs is empty"),
+        (parse_epochs, "ten", "not a whole number"),
+        (parse_learning_rate, "nan", "must be above 0"),
+        (parse_learning_rate, "inf", "must be above 0"),
+        (parse_learning_rate, "-inf", "must be above 0"),
+        (parse_learning_rate, "-1", "must be above 0"),
+        (parse_learning_rate, "0", "must be above 0"),
+        (parse_learning_rate, "1e-400", "must be above 0"),  # rounds to 0.0
+        (parse_learning_rate, "1e7", "at most 1e\\+06"),
+        (parse_learning_rate, "abc", "'abc' is not a number"),
+        (parse_learning_rate, "", "is not a number"),
+        (parse_seed, "-1", "-1"),
+        (parse_seed, "-4294967296", "4294967296"),
+        (parse_seed, str(2**32), "larger than 4294967295"),
+        (parse_seed, "x", "not a whole number"),
+        (parse_activation, "softmax", "not one of sigmoid, tanh, relu, leaky_relu, linear"),
+        (parse_activation, "", "not one of"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message(parse, text, message):
+    with pytest.raises(ValueError, match=message):
+        parse(text)
+
+
+def test_defaults_are_the_seed_scripts_and_parse_back():
+    assert parse_hidden(",".join(map(str, settings.DEFAULT_HIDDEN))) == settings.DEFAULT_HIDDEN == (5,)
+    assert parse_epochs(str(settings.DEFAULT_EPOCHS)) == settings.DEFAULT_EPOCHS == 10_000
+    assert parse_learning_rate(str(settings.DEFAULT_LEARNING_RATE)) == settings.DEFAULT_LEARNING_RATE == 0.1
+    assert parse_activation(settings.DEFAULT_ACTIVATION) == "sigmoid"
+    assert settings.DEFAULT_DATASET == "seed"
+
+
+@pytest.mark.parametrize("name", HIDDEN_ACTIVATIONS)
+def test_every_hidden_activation_parses(name):
+    assert parse_activation(name.upper()) == name
+
+
+@pytest.mark.parametrize("parse", PARSERS)
+@given(text=st.text())
+def test_arbitrary_text_gives_a_value_or_a_value_error(parse, text):
+    try:
+        value = parse(text)
+    except ValueError as error:
+        assert str(error)
+        assert "\n" not in str(error).strip()
+    else:
+        if parse is parse_learning_rate:
+            assert math.isfinite(value) and value > 0
+
+
+@given(sizes=st.lists(st.integers(1, MAX_LAYER_SIZE), min_size=1, max_size=MAX_LAYERS - 2))
+def test_hidden_sizes_round_trip(sizes):
+    assert parse_hidden(",".join(map(str, sizes))) == tuple(sizes)
+
+
+@pytest.mark.parametrize(
+    ("parse", "low", "high"),
+    [
+        (parse_epochs, 1, MAX_EPOCHS),
+        (parse_seed, 0, 2**32 - 1),
+    ],
+)
+@given(number=st.integers())
+def test_integers_are_accepted_exactly_within_range(parse, low, high, number):
+    if low <= number <= high:
+        assert parse(str(number)) == number
+    else:
+        with pytest.raises(ValueError, match=str(abs(number))):
+            parse(str(number))

@@ -1,0 +1,125 @@
+"""What to learn: the data a run trains and tests on, built the same way by
+the command line and the app so the same settings give the same numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .csvdata import load_csv, standardise
+from .datasets import Dataset, auto_objective, load_dataset, split
+from .mlp import MLP
+from .optimizers import DEFAULT_MOMENTUM
+from .trainer import TrainResult, train
+
+FIXED_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
+DEFAULT_TEST_SPLIT = 0.2
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """A built-in dataset by name, or a CSV file with its target columns."""
+
+    dataset: str = "seed"
+    csv_file: str | None = None
+    targets: tuple[str, ...] = ()
+    samples: int | None = None
+    noise: float | None = None
+    test_split: float | None = None  # None: 0.2, or 0 for the fixed datasets
+
+    @property
+    def label(self) -> str:
+        return f"{self.csv_file} → {','.join(self.targets)}" if self.csv_file else self.dataset
+
+    def record(self) -> dict[str, Any]:
+        """The settings as saved in a parameter file's ``training`` section."""
+        if self.csv_file:
+            return {"data": self.csv_file, "targets": list(self.targets)}
+        return {"dataset": self.dataset} | {
+            k: v for k, v in (("samples", self.samples), ("noise", self.noise)) if v is not None
+        }
+
+
+def prepare_data(
+    spec: DataSpec, seed: int | None, scaling: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[Dataset, Dataset | None]:
+    """The (train, test) datasets for ``spec``; test is None without a split.
+    CSV features are standardised with the training rows' statistics, or with
+    ``scaling`` (from a parameter file) when given. Raises ValueError or
+    ``DataError``."""
+    if spec.csv_file:
+        data = load_csv(spec.csv_file, spec.targets)
+    else:
+        options = {k: v for k, v in (("samples", spec.samples), ("noise", spec.noise)) if v is not None}
+        if options and spec.dataset in FIXED_DATASETS:
+            raise ValueError(f"dataset {spec.dataset!r} is fixed; --samples and --noise do not apply")
+        data = load_dataset(spec.dataset, seed, **options)
+    fraction = spec.test_split
+    if fraction is None:
+        fraction = 0.0 if not spec.csv_file and spec.dataset in FIXED_DATASETS else DEFAULT_TEST_SPLIT
+    train, test = split(data, fraction, seed)
+    if spec.csv_file:
+        train, test = standardise(train, test, scaling=scaling)
+    return train, test
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    """How to build and train a network: everything but the data and the seed.
+
+    ``output`` and ``loss`` may be ``auto``: chosen from the data's task (see
+    ``datasets.auto_objective``).
+    """
+
+    hidden: tuple[int, ...] = (5,)
+    activation: str = "sigmoid"
+    output: str = "auto"
+    loss: str = "auto"
+    epochs: int = 10_000
+    learning_rate: float = 0.1
+    optimizer: str = "gd"
+    momentum: float = DEFAULT_MOMENTUM
+    batch_size: int | None = None
+    weight_decay: float = 0.0
+
+    def objective(self, data: Dataset) -> tuple[str, str]:
+        """(output activation, loss) for ``data``, resolving ``auto``."""
+        output, loss = auto_objective(data.task)
+        return (output if self.output == "auto" else self.output, loss if self.loss == "auto" else self.loss)
+
+    def build(self, data: Dataset, seed: int | None) -> MLP:
+        """A fresh network sized for ``data``, initialised from ``seed``."""
+        output, loss = self.objective(data)
+        sizes = (data.n_inputs, *self.hidden, data.n_outputs)
+        return MLP(sizes, self.activation, seed, output_activation=output, loss=loss)
+
+    def train(self, model: MLP, data: Dataset, seed: int | None, **options: Any) -> TrainResult:
+        """Train ``model`` on ``data`` as specified; ``options`` go to ``trainer.train``
+        (control, on_progress, progress_every, progress_seconds)."""
+        return train(
+            model,
+            data.X,
+            data.y,
+            self.epochs,
+            self.learning_rate,
+            batch_size=self.batch_size,
+            shuffle_seed=seed,
+            optimizer=self.optimizer,
+            momentum=self.momentum,
+            weight_decay=self.weight_decay,
+            **options,
+        )
+
+    def record(self) -> dict[str, Any]:
+        """The settings as saved in a parameter file's ``training`` section."""
+        return {
+            "hidden": list(self.hidden),
+            "epochs": self.epochs,
+            "learning_rate": self.learning_rate,
+            "optimizer": self.optimizer,
+            "momentum": self.momentum,
+            "batch_size": self.batch_size,
+            "weight_decay": self.weight_decay,
+        }
