@@ -5,6 +5,10 @@ The baseline is a ``rich.table.Table`` covering the same 160x50 screen cells
 run, so the ratio says how the diagram compares with Rich's ordinary work on
 this machine. Goal: 784-256-10 under 100 ms.
 
+Also a live decision-boundary frame: DecisionBoundary of a 2-8-8-1 net on the
+circle dataset at 60x30 cells, in colour (one batched forward pass over the
+half-block grid). Goal: under 20 ms.
+
     .venv/bin/python benchmarks/bench_render.py
 """
 
@@ -17,12 +21,15 @@ from collections.abc import Callable
 from rich.console import Console, RenderableType
 from rich.table import Table
 
-from tui_mlp.core import MLP
+from tui_mlp.core import MLP, train
+from tui_mlp.core.datasets import load_dataset, split
+from tui_mlp.render.boundary import DecisionBoundary
 from tui_mlp.render.network import NetworkDiagram
 
 WIDTH, HEIGHT = 160, 50
 NETWORKS = ([4, 5, 2], [64, 128, 10], [784, 256, 10])
-GOAL_MS = {"784-256-10": 100.0}
+GOAL_MS = {"784-256-10": 100.0, "boundary": 20.0}
+BOUNDARY_WIDTH, BOUNDARY_HEIGHT = 60, 30
 
 
 def best_ms(render: Callable[[], object], repeats: int = 15) -> float:
@@ -35,11 +42,13 @@ def best_ms(render: Callable[[], object], repeats: int = 15) -> float:
     return 1000 * min(times)
 
 
-def renderer(renderable_factory: Callable[[], RenderableType]) -> Callable[[], object]:
-    console = Console(file=io.StringIO(), width=WIDTH, height=HEIGHT, color_system="truecolor", force_terminal=True)
+def renderer(
+    renderable_factory: Callable[[], RenderableType], width: int = WIDTH, height: int = HEIGHT
+) -> Callable[[], object]:
+    console = Console(file=io.StringIO(), width=width, height=height, color_system="truecolor", force_terminal=True)
 
     def render() -> object:
-        return console.render_lines(renderable_factory(), console.options.update(width=WIDTH, height=HEIGHT))
+        return console.render_lines(renderable_factory(), console.options.update(width=width, height=height))
 
     return render
 
@@ -66,6 +75,18 @@ def main() -> None:
             else ""
         )
         print(f"{name:>12}: {elapsed:7.2f} ms  = {elapsed / baseline:5.2f} x table{goal}")
+    train_set, test_set = split(load_dataset("circle", seed=0), 0.2, seed=0)
+    model = MLP([2, 8, 8, 1], "tanh", seed=0)
+    train(model, train_set.X, train_set.y, epochs=300, learning_rate=0.05)  # a mid-training frame
+    frame = renderer(
+        lambda: DecisionBoundary(model, train_set, test_set, title="Decision boundary"), BOUNDARY_WIDTH, BOUNDARY_HEIGHT
+    )
+    elapsed = best_ms(frame)
+    goal = GOAL_MS["boundary"]
+    print(
+        f"boundary {BOUNDARY_WIDTH}x{BOUNDARY_HEIGHT} (circle, 2-8-8-1): {elapsed:7.2f} ms  = {elapsed / baseline:5.2f}"
+        f" x table  (goal < {goal:.0f} ms: {'met' if elapsed < goal else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

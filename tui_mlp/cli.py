@@ -207,11 +207,13 @@ class _Run:
 
 def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) -> _Run:
     """The network and data the flags describe (ValueError, DataError or ParamsError otherwise)."""
-    seed = args.seed if args.seed is not None or args.load else secrets.randbelow(2**32)
     if not args.load:
+        seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
         train_data, test_data = prepare_data(data, seed)
         return _Run(training.build(train_data, seed), train_data, test_data, seed)
     model, saved = load_params(args.load)
+    # the file's seed gives back the same train/test split it was trained on
+    seed = args.seed if args.seed is not None else saved.get("seed")
     scaling = saved.get("scaling")
     train_data, test_data = prepare_data(data, seed, scaling and (np.array(scaling["mean"]), np.array(scaling["std"])))
     expected = (train_data.n_inputs, train_data.n_outputs)
@@ -241,7 +243,7 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         f"Network {sizes} ({model.activation} hidden, {model.output_activation} output, loss {model.loss_name}); "
         f"data {data.label} ({len(run.train.X)} training samples{test}); {training.epochs:,} epochs of "
         f"{training.optimizer} at learning rate {training.learning_rate:g}; "
-        f"seed {run.seed if run.seed is not None else 'from file'}"
+        f"seed {run.seed}"
     )
     print(format_parameters("Initial", model))
     result = _train_with_progress(run, training)
@@ -272,7 +274,7 @@ def evaluation_lines(model: MLP, train_data: Dataset, test_data: Dataset | None)
     if train_data.is_classification:
         lines = [f"Train accuracy: {accuracy(model, train_data):.3f}"]
         return lines + ([f"Test accuracy: {accuracy(model, test_data):.3f}"] if test_data else [])
-    return [f"Test loss: {model.loss(test_data.X, test_data.y):.6f}"] if test_data else []
+    return [f"Test loss: {_six_decimals(model.loss(test_data.X, test_data.y))}"] if test_data else []
 
 
 def _six_decimals(value: float) -> str:
@@ -316,7 +318,16 @@ def _write_snapshot(
         key, value = line.split(": ")
         settings[key.lower()] = value
     try:
-        path = write_snapshot(args.snapshot, before, after, result.losses, settings, width=args.width, ascii=args.ascii)
+        path = write_snapshot(
+            args.snapshot,
+            before,
+            after,
+            result.losses,
+            settings,
+            width=args.width,
+            ascii=args.ascii,
+            data=(run.train, run.test),
+        )
     except SnapshotError as error:
         return _fail(str(error))
     print(f"Wrote snapshot to {path}")

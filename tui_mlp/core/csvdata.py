@@ -10,6 +10,7 @@ training rows' mean and standard deviation. Anything else is refused with one
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from collections.abc import Sequence
@@ -42,8 +43,9 @@ def load_csv(path: str | os.PathLike[str], targets: Sequence[str]) -> Dataset:
     features = [c for c in header if c not in targets]
     if not features:
         raise DataError(f"{name}: every column is a target; at least one feature column is needed")
-    columns = {c: [row[i].strip() for row in rows] for i, c in enumerate(header)}
-    X = np.column_stack([_numbers(name, c, columns[c]) for c in features])
+    numbers = [number for number, _ in rows]
+    columns = {c: [row[i].strip() for _, row in rows] for i, c in enumerate(header)}
+    X = np.column_stack([_numbers(name, c, columns[c], numbers) for c in features])
     text_targets = [t for t in targets if not all(_is_number(v) for v in columns[t])]
     if text_targets:
         if len(targets) > 1:
@@ -54,7 +56,7 @@ def load_csv(path: str | os.PathLike[str], targets: Sequence[str]) -> Dataset:
         y = np.eye(len(classes))[[index[v] for v in columns[targets[0]]]]
         task = "multiclass"
     else:
-        y = np.column_stack([_numbers(name, t, columns[t]) for t in targets])
+        y = np.column_stack([_numbers(name, t, columns[t], numbers) for t in targets])
         classes, task = [], "regression"
     description = f"{Path(name).name}: {len(rows)} rows, {len(features)} features → {', '.join(targets)}"
     return Dataset(Path(name).stem, X, y, description, task, tuple(classes))
@@ -70,7 +72,8 @@ def standardise(
     return [None if d is None else replace(d, X=(d.X - mean) / std, scaling=(mean, std)) for d in (train, *others)]
 
 
-def _read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]]]:
+def _read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank data rows, each with its line number in the file."""
     name = os.fspath(path)
     try:
         size = os.path.getsize(path)
@@ -81,13 +84,14 @@ def _read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]]
         raise DataError(f"cannot read {name}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise DataError(f"{name}: not a text file (invalid UTF-8)") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        lines = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
+        lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as error:
-        raise DataError(f"{name}: not valid CSV ({error})") from None
+        raise DataError(f"{name}: line {reader.line_num}: not valid CSV ({error})") from None
     if not lines:
         raise DataError(f"{name}: the file is empty; it needs a header row and data rows")
-    header = [c.strip() for c in lines[0]]
+    header = [c.strip() for c in lines[0][1]]
     if len(header) > MAX_COLUMNS:
         raise DataError(f"{name}: {len(header):,} columns, more than the limit of {MAX_COLUMNS:,}")
     if any(not c for c in header) or len(set(header)) != len(header):
@@ -97,7 +101,7 @@ def _read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[list[str]]
         raise DataError(f"{name}: no data rows after the header")
     if len(rows) > MAX_ROWS:
         raise DataError(f"{name}: {len(rows):,} rows, more than the limit of {MAX_ROWS:,}")
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         if len(row) != len(header):
             raise DataError(f"{name}: row {number} has {len(row)} fields, the header has {len(header)}")
         for cell, column in zip(row, header):
@@ -113,8 +117,8 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _numbers(name: str, column: str, values: list[str]) -> np.ndarray:
-    for row, value in enumerate(values, start=2):
+def _numbers(name: str, column: str, values: list[str], rows: list[int]) -> np.ndarray:
+    for row, value in zip(rows, values):
         if not _is_number(value):
             raise DataError(f"{name}: row {row}, column {column!r}: {value!r} is not a finite number")
     return np.array(values, dtype=np.float64)

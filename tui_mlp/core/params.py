@@ -118,6 +118,9 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
     training = document.get("training", {})
     if not isinstance(training, dict):
         raise ValueError('"training" must be an object')
+    seed = training.get("seed")
+    if seed is not None and not (type(seed) is int and 0 <= seed < 2**32):
+        raise ValueError(f'"training.seed" is {seed!r}, expected a whole number from 0 to {2**32 - 1}')
     if "scaling" in training:
         _check_scaling(training["scaling"], sizes[0])
     model = MLP(sizes, activation, output_activation=output, loss=loss)

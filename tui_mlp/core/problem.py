@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .csvdata import load_csv, standardise
+from .csvdata import DataError, load_csv, standardise
 from .datasets import Dataset, auto_objective, load_dataset, split
 from .mlp import MLP
 from .optimizers import DEFAULT_MOMENTUM
@@ -59,6 +59,8 @@ def prepare_data(
     fraction = spec.test_split
     if fraction is None:
         fraction = 0.0 if not spec.csv_file and spec.dataset in FIXED_DATASETS else DEFAULT_TEST_SPLIT
+    if scaling is not None and len(scaling[0]) != data.n_inputs:
+        raise DataError(f"{spec.csv_file}: {data.n_inputs} feature columns, but the network expects {len(scaling[0])}")
     train, test = split(data, fraction, seed)
     if spec.csv_file:
         train, test = standardise(train, test, scaling=scaling)

@@ -1,5 +1,6 @@
 """Rich renderables for the network, its weights and the loss; no Textual here."""
 
+from .boundary import DecisionBoundary
 from .chart import loss_chart_text, plot_losses
 from .graph import build_graph
 from .network import NetworkDiagram
@@ -8,6 +9,7 @@ from .table import WeightTable
 from .text import render_text
 
 __all__ = [
+    "DecisionBoundary",
     "NetworkDiagram",
     "SnapshotError",
     "WeightTable",

@@ -13,8 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from tui_mlp.core import MLP
+from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.files import atomic_write, describe_os_error
 
+from .boundary import DecisionBoundary
 from .chart import loss_chart_text
 from .network import NetworkDiagram
 from .text import render_text
@@ -23,6 +25,8 @@ SIDE_BY_SIDE_WIDTH = 120  # narrower than this, the two diagrams are stacked
 GUTTER = 2
 CHART_HEIGHT = 16
 DIAGRAM_HEIGHT = 40  # rows for big (unlabelled) networks
+BOUNDARY_WIDTH = 60  # beside the loss chart when the snapshot is wide enough
+BOUNDARY_HEIGHT = 24
 FORMATS = (".txt", ".ansi", ".svg", ".html")
 
 
@@ -39,9 +43,12 @@ def snapshot_renderable(
     width: int = 160,
     ascii: bool = False,
     color: bool = False,
+    data: tuple[Dataset, Dataset | None] | None = None,
 ) -> RenderableType:
     """Before/after diagrams (side by side, or stacked below ``SIDE_BY_SIDE_WIDTH``),
-    the loss chart and a ``key: value`` settings block, at most ``width`` wide."""
+    the loss chart and a ``key: value`` settings block, at most ``width`` wide.
+    With 2-D ``data`` (train, test) and a trained network, the after-training
+    decision boundary sits beside the loss chart (below it when narrow)."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
     diagrams = [NetworkDiagram(before, title="Before training", ascii=ascii, height=DIAGRAM_HEIGHT)]
     if after is not None:
@@ -56,10 +63,27 @@ def snapshot_renderable(
         graphs: RenderableType = grid
     else:
         graphs = Group(diagrams[0], Text(""), diagrams[1])
-    chart = loss_chart_text(losses, width, CHART_HEIGHT, color=color, ascii=ascii)
-    chart_text = Text.from_ansi(chart) if color else Text(chart)
     summary = Text("\n".join(f"{key}: {value}" for key, value in settings.items()))
-    return Group(graphs, Text(""), chart_text, Text(""), Text("Settings", style="bold"), summary)
+    tail = (Text(""), Text("Settings", style="bold"), summary)
+    boundary = None
+    beside = width >= SIDE_BY_SIDE_WIDTH
+    if data is not None and after is not None and data[0].n_inputs == 2 and after.layer_sizes[0] == 2:
+        size = min(BOUNDARY_WIDTH, width)
+        boundary = DecisionBoundary(
+            after, data[0], data[1], title="Decision boundary", ascii=ascii, width=size, height=BOUNDARY_HEIGHT
+        )
+    chart_width = width - BOUNDARY_WIDTH - GUTTER if boundary is not None and beside else width
+    chart = loss_chart_text(losses, chart_width, CHART_HEIGHT, color=color, ascii=ascii)
+    chart_text = Text.from_ansi(chart) if color else Text(chart)
+    if boundary is None:
+        return Group(graphs, Text(""), chart_text, *tail)
+    if not beside:
+        return Group(graphs, Text(""), chart_text, Text(""), boundary, *tail)
+    row = Table.grid(padding=(0, GUTTER))
+    row.add_column(width=chart_width, no_wrap=True)
+    row.add_column(width=BOUNDARY_WIDTH, no_wrap=True)
+    row.add_row(chart_text, boundary)
+    return Group(graphs, Text(""), row, *tail)
 
 
 def snapshot_text(renderable: RenderableType, width: int, suffix: str) -> str:
@@ -82,14 +106,18 @@ def write_snapshot(
     *,
     width: int = 160,
     ascii: bool = False,
+    data: tuple[Dataset, Dataset | None] | None = None,
 ) -> Path:
     """Write the snapshot to ``path`` atomically, in the format its suffix names
-    (.txt, .ansi, .svg, .html); SnapshotError with one clear line otherwise."""
+    (.txt, .ansi, .svg, .html); SnapshotError with one clear line otherwise.
+    ``data`` (train, test) adds the decision boundary for 2-D inputs."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise SnapshotError(f"{target}: unknown snapshot format {suffix or '(none)'!r}; use {', '.join(FORMATS)}")
-    renderable = snapshot_renderable(before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt")
+    renderable = snapshot_renderable(
+        before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data
+    )
     try:
         return atomic_write(target, snapshot_text(renderable, width, suffix))
     except OSError as error:
