@@ -239,7 +239,7 @@ def test_generated_dataset_takes_samples_and_noise(capsys: pytest.CaptureFixture
         ("a,b,label\n1,2,x\n3,4\n", "label", "row 3 has 2 fields, the header has 3"),
         ("", "label", "the file is empty"),
         ("a,b,label\n", "label", "no data rows after the header"),
-        ("a,b,label\n1,2,x\n3,4,y\n", "kind", "no column 'kind' (columns: a, b, label)"),
+        ("a,b,label\n1,2,x\n3,4,y\n", "kind", "no column 'kind' (columns: 'a', 'b', 'label')"),
         ("a,b,label\n1,2,x\n3,4,x\n", "label", "single class ('x')"),
         ("a,a,label\n1,2,x\n3,4,y\n", "label", "row 1: the header needs a distinct"),
         (b"\xff\xfe\x00\x01garbage\x80", "label", "not a text file (invalid UTF-8)"),

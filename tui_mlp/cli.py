@@ -42,6 +42,7 @@ from .core.settings import (
     parse_seed,
     parse_test_split,
     parse_weight_decay,
+    parse_width,
 )
 from .core.trainer import Progress, StopReason
 
@@ -135,10 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_training_flags(trainer)
+    trainer.set_defaults(command_parser=trainer)  # so its errors point at `tui-mlp train --help`
     out = trainer.add_argument_group("output")
     out.add_argument("--save", metavar="FILE", help="write the trained parameters to FILE (JSON)")
     out.add_argument("--snapshot", metavar="FILE", help="write a text snapshot (.txt, .ansi, .svg, .html)")
-    out.add_argument("--width", type=int, default=160, help="snapshot width in columns (default %(default)s)")
+    out.add_argument(
+        "--width", type=_flag_type(parse_width), default=160, help="snapshot width: 40 to 1000 columns (default 160)"
+    )
     commands.add_parser(
         "datasets",
         help="list the built-in datasets",
@@ -160,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "train":
-        return run_train(args, parser)
+        return run_train(args, args.command_parser)
     if args.command == "datasets":
         return run_datasets()
     if args.command == "serve":
@@ -179,6 +183,8 @@ def _specs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[T
         parser.error("--load takes the network's sizes from the file; drop --hidden/--layers")
     if bool(args.data) != bool(args.target):
         parser.error("--data and --target go together: --data FILE.csv --target COLUMN")
+    if args.loss == "cross_entropy" and args.output not in ("auto", "sigmoid", "softmax"):
+        parser.error(f"argument --loss: cross_entropy needs --output sigmoid or softmax, not {args.output}")
     training = TrainingSpec(
         hidden=args.layers or args.hidden or DEFAULT_HIDDEN,
         activation=args.activation,
@@ -210,7 +216,11 @@ def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) ->
     if not args.load:
         seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
         train_data, test_data = prepare_data(data, seed)
-        return _Run(training.build(train_data, seed), train_data, test_data, seed)
+        try:
+            model = training.build(train_data, seed)
+        except ValueError as error:
+            raise ValueError(f"argument {'--layers' if args.layers else '--hidden'}: {error}") from None
+        return _Run(model, train_data, test_data, seed)
     model, saved = load_params(args.load)
     # the file's seed gives back the same train/test split it was trained on
     seed = args.seed if args.seed is not None else saved.get("seed")
@@ -227,8 +237,6 @@ def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) ->
 
 def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     training, data = _specs(args, parser)
-    if args.width < 40:
-        parser.error(f"argument --width: {args.width} is narrower than the minimum of 40")
     try:
         run = prepare(args, training, data)
     except (ParamsError, DataError) as error:

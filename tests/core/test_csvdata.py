@@ -13,7 +13,7 @@ from tui_mlp.core.csvdata import DataError, load_csv, standardise
 from tui_mlp.core.datasets import Dataset
 
 IRIS = Path(__file__).resolve().parent.parent / "data" / "iris.csv"
-IRIS_COLUMNS = "sepal_length, sepal_width, petal_length, petal_width, species"
+IRIS_COLUMNS = "'sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'"
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "table.csv") -> Path:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import Dataset
+from .files import describe_os_error
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -37,7 +38,7 @@ def load_csv(path: str | os.PathLike[str], targets: Sequence[str]) -> Dataset:
     header, rows = _read_rows(path)
     missing = [t for t in targets if t not in header]
     if missing:
-        raise DataError(f"{name}: no column {missing[0]!r} (columns: {', '.join(header)})")
+        raise DataError(f"{name}: no column {missing[0]!r} (columns: {', '.join(map(repr, header))})")
     if len(set(targets)) != len(targets):
         raise DataError(f"{name}: a target column is named twice")
     features = [c for c in header if c not in targets]
@@ -80,10 +81,10 @@ def _read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[int,
         if size > MAX_FILE_BYTES:
             raise DataError(f"{name}: file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}")
         text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise DataError(f"cannot read {name}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise DataError(f"{name}: not a text file (invalid UTF-8)") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise DataError(f"cannot read {describe_os_error(name, error)}") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]

@@ -36,7 +36,9 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def describe_os_error(path: str | os.PathLike[str], error: OSError) -> str:
-    """One line naming the file and what went wrong, for an OSError."""
-    reason = error.strerror or str(error)
-    return f"{os.fspath(path)}: {reason}"
+def describe_os_error(path: str | os.PathLike[str], error: OSError | ValueError) -> str:
+    """One line naming the file and what went wrong, for an OSError (or the
+    ValueError that a NUL character in a path gives)."""
+    name = os.fspath(path)
+    reason = getattr(error, "strerror", None) or str(error)
+    return f"{name if name.isprintable() else repr(name)}: {reason}"

@@ -67,7 +67,7 @@ def save_params(path: str | os.PathLike[str], model: MLP, training: dict[str, An
         raise ParamsError(f"{os.fspath(path)}: cannot save: {error}") from None
     try:
         return atomic_write(path, text)
-    except OSError as error:
+    except (OSError, ValueError) as error:
         raise ParamsError(f"cannot write {describe_os_error(path, error)}") from None
 
 
@@ -79,7 +79,7 @@ def load_params(path: str | os.PathLike[str]) -> tuple[MLP, dict[str, Any]]:
         if size > MAX_FILE_BYTES:
             raise ParamsError(f"{name}: file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}")
         raw = Path(path).read_bytes()
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise ParamsError(f"cannot read {describe_os_error(path, error)}") from None
     try:
         document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
@@ -106,7 +106,7 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f'not a tui-mlp parameter file (no "format": "{FORMAT}")')
     version = document.get("version")
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:
         raise ValueError(f"unsupported format version {version!r} (this tui-mlp reads version {VERSION})")
     sizes = document.get("layer_sizes")
     if not isinstance(sizes, list) or not all(type(s) is int for s in sizes):

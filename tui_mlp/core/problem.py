@@ -87,9 +87,15 @@ class TrainingSpec:
     weight_decay: float = 0.0
 
     def objective(self, data: Dataset) -> tuple[str, str]:
-        """(output activation, loss) for ``data``, resolving ``auto``."""
+        """(output activation, loss) for ``data``, resolving ``auto`` (an auto
+        output suits a chosen cross-entropy loss)."""
         output, loss = auto_objective(data.task)
-        return (output if self.output == "auto" else self.output, loss if self.loss == "auto" else self.loss)
+        loss = loss if self.loss == "auto" else self.loss
+        if self.output != "auto":
+            output = self.output
+        elif loss == "cross_entropy" and output != "softmax":
+            output = "sigmoid"
+        return output, loss
 
     def build(self, data: Dataset, seed: int | None) -> MLP:
         """A fresh network sized for ``data``, initialised from ``seed``."""

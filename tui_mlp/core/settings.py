@@ -135,6 +135,14 @@ def parse_samples(text: str) -> int:
     return count
 
 
+def parse_width(text: str) -> int:
+    """A drawing width in columns: 40 to 1000."""
+    width = _whole(text, "width")
+    if not 40 <= width <= 1000:
+        raise ValueError(f"width {width} is outside 40 to 1,000")
+    return width
+
+
 def parse_columns(text: str) -> tuple[str, ...]:
     """Column names separated by commas."""
     names = tuple(name.strip() for name in text.split(","))

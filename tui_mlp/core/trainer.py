@@ -132,8 +132,8 @@ def train(
     mean losses, the weighted mean) of its batch losses. ``on_progress`` is
     called when ``progress_every`` epochs or ``progress_seconds`` have passed
     since the last call, whichever comes first, and once at the end. The first
-    non-finite loss stops training and restores the last parameters whose loss
-    was finite.
+    non-finite loss, or an update that makes a parameter non-finite, stops
+    training and restores the last parameters whose loss was finite.
     """
     if epochs < 0:
         raise ValueError(f"epochs must be 0 or more, not {epochs}")
@@ -149,7 +149,7 @@ def train(
     start = time.perf_counter()
     last_report_epoch, last_report_time = 0, start
     reason, diverged_at = StopReason.DONE, None
-    grad = np.empty_like(backup)
+    grad, ones = np.empty_like(backup), np.ones_like(backup)
     update = make_update(
         optimizer,
         model._params,
@@ -176,6 +176,10 @@ def train(
                 break
             losses[epoch] = value
             done = epoch + 1
+            if not math.isfinite(np.dot(model._params, ones)):  # the update overflowed: a saturated
+                np.copyto(model._params, backup)  # output can keep the loss finite meanwhile
+                reason, diverged_at = StopReason.DIVERGED, epoch + 2
+                break
             if on_progress is not None:
                 now = time.perf_counter()
                 if done - last_report_epoch >= progress_every or now - last_report_time >= progress_seconds:
@@ -207,6 +211,7 @@ class _MiniBatches:
         self.bounds = [(lo, min(lo + batch_size, n)) for lo in range(0, n, batch_size)]
         sizes = {hi - lo for lo, hi in self.bounds}
         self.passes = {size: _Pass(model, np.empty((size, X.shape[1])), grad=grad) for size in sizes}
+        self.ones = np.ones_like(grad)
         self.weight = {size: (size / n if model.loss_function.mean else 1.0) for size in sizes}
 
     def step(self, update: Update, backup: np.ndarray) -> float:
@@ -218,7 +223,7 @@ class _MiniBatches:
             run.X[...] = self.X[index]
             run.y[...] = self.y[index]
             value = run.step(update, backup)
-            if not math.isfinite(value):
-                return value
+            if not (math.isfinite(value) and math.isfinite(np.dot(run.params, self.ones))):
+                return math.nan
             total += value * self.weight[hi - lo]
         return total

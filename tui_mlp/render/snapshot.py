@@ -120,5 +120,5 @@ def write_snapshot(
     )
     try:
         return atomic_write(target, snapshot_text(renderable, width, suffix))
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise SnapshotError(f"cannot write snapshot {describe_os_error(target, error)}") from None
