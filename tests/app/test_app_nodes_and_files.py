@@ -1,0 +1,105 @@
+"""The node cursor and details pane; snapshots, exports and parameter files."""
+
+from __future__ import annotations
+
+import numpy as np
+from app_helpers import SIZE, app_test, region_text, train_to_end
+
+from tui_mlp.app import MLPApp
+from tui_mlp.core.params import load_params
+
+
+def details(app: MLPApp) -> str:
+    return region_text(app, "#details")
+
+
+@app_test
+async def test_arrows_move_the_node_cursor_and_the_details_follow() -> None:
+    app = MLPApp(seed=0, epochs=200)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        app.query_one("#after").focus()
+        await pilot.pause()
+        assert "x1" in details(app) and "Input" in details(app)
+        await pilot.press("right", "down", "down")
+        view = app.query_one("#after")
+        assert view.cursor == (1, 2)
+        text = details(app)
+        bias = app.after_model.biases[0][2]
+        assert "h3" in text and f"{bias:+.4f}" in text
+        assert f"{app.after_model.weights[0][0, 2]:+.3f}" in text  # incoming from x1
+        assert f"{app.after_model.weights[1][2, 1]:+.3f}" in text  # outgoing to y2
+        hidden = app.after_model.activations(app.run_state.dataset.X)[1][:, 2]
+        for value in hidden:
+            assert f"{value:.4f}" in text
+        await pilot.press("right", "right", "down", "down", "down")
+        assert view.cursor == (2, 1)
+        assert "y2" in details(app)
+        await pilot.press("left", "left", "left", "up", "up")
+        assert view.cursor[0] == 0 and view.cursor[1] >= 0
+
+
+@app_test
+async def test_ctrl_s_writes_every_weight_and_bias_of_both_panels(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = MLPApp(seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        app.query_one("#before").focus()
+        await pilot.press("ctrl+s")
+        files = list(tmp_path.glob("tui-mlp-*.txt"))
+        assert len(files) == 1
+        text = files[0].read_text()
+        for model in (app.run_state.before, app.after_model):
+            for array in (*model.weights, *model.biases):
+                for value in array.ravel():
+                    assert f"{value:+.2f}" in text
+        assert [n.message for n in app._notifications] == [str(files[0])]
+
+
+@app_test
+async def test_export_to_an_unwritable_place_notifies_and_goes_on(tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app = MLPApp(seed=0, epochs=100)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        for suffix in (".txt", ".svg", ".html", ".ansi"):
+            assert app.write_snapshot(blocker / f"x{suffix}") is None
+        assert app.save_parameters(blocker / "p.json") is None
+        await pilot.pause()
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 5
+        await train_to_end(pilot)  # the app goes on
+        assert app.run_state.result is not None
+
+
+@app_test
+async def test_palette_exports_svg_and_saves_and_loads_parameters(tmp_path) -> None:
+    app = MLPApp(seed=0, epochs=100)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        for command, path in (("Export snapshot as SVG", tmp_path / "v.svg"), ("Save parameters", tmp_path / "p.json")):
+            await pilot.press("ctrl+p")
+            await pilot.press(*command)
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            app.screen.query_one("#path").value = str(path)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert path.exists(), command
+        assert "<svg" in (tmp_path / "v.svg").read_text()
+        model, training = load_params(tmp_path / "p.json")
+        assert np.array_equal(model.parameters(), app.after_model.parameters())
+        assert training["seed"] == 0
+
+        other = MLPApp(seed=1, hidden="3", epochs=50)
+        async with other.run_test(size=SIZE) as pilot2:
+            other.load_parameters(tmp_path / "p.json")
+            await pilot2.pause()
+            assert other.query_one("#hidden").value == "5"
+            assert np.array_equal(other.query_one("#before").model.parameters(), model.parameters())
+            await train_to_end(pilot2)
+            assert np.array_equal(other.run_state.before.parameters(), model.parameters())
+            assert "loaded from" in str(other.query_one("#status").render())

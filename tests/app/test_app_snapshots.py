@@ -1,0 +1,60 @@
+"""Snapshot tests of the main screens at 120x40 (fixed seed, no clock on screen)."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tui_mlp.app import MLPApp
+
+SIZE = (120, 40)
+
+
+def steady_app(**settings) -> MLPApp:
+    app = MLPApp(seed=0, **settings)
+    app.timing = False
+    return app
+
+
+async def _train(pilot: Pilot) -> None:
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _train_and_focus_node(pilot: Pilot) -> None:
+    await _train(pilot)
+    pilot.app.query_one("#after").focus()
+    await pilot.press("right", "down", "down")
+
+
+async def _help(pilot: Pilot) -> None:
+    await pilot.press("f1")
+
+
+async def _bad_input(pilot: Pilot) -> None:
+    await pilot.press("ctrl+a", "4", ",", ",", "2", "enter")
+
+
+def test_start_screen(snap_compare) -> None:
+    assert snap_compare(steady_app(), terminal_size=SIZE)
+
+
+def test_trained(snap_compare) -> None:
+    assert snap_compare(steady_app(), terminal_size=SIZE, run_before=_train)
+
+
+def test_node_focused(snap_compare) -> None:
+    assert snap_compare(steady_app(), terminal_size=SIZE, run_before=_train_and_focus_node)
+
+
+def test_help_screen(snap_compare) -> None:
+    assert snap_compare(steady_app(), terminal_size=SIZE, run_before=_help)
+
+
+def test_bad_input(snap_compare) -> None:
+    assert snap_compare(steady_app(), terminal_size=SIZE, run_before=_bad_input)
+
+
+def test_too_small(snap_compare) -> None:
+    assert snap_compare(steady_app(), terminal_size=(50, 15))

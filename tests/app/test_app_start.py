@@ -1,0 +1,72 @@
+"""Start-up, layout at different sizes, and quitting."""
+
+from __future__ import annotations
+
+from app_helpers import SIZE, app_test, screen_text, train_to_end
+
+from tui_mlp.app import MLPApp
+from tui_mlp.app.widgets.controls import HIDDEN_PROMPT
+
+
+@app_test
+async def test_hidden_field_is_focused_with_the_seed_prompt() -> None:
+    app = MLPApp(seed=0)
+    async with app.run_test(size=SIZE):
+        assert app.focused is app.query_one("#hidden")
+        assert app.query_one("#hidden-field").border_title == HIDDEN_PROMPT
+        assert app.query_one("#hidden").value == "5"
+        assert app.query_one("#epochs").value == "10000"
+        assert app.query_one("#learning_rate").value == "0.1"
+        assert app.query_one("#activation").value == "sigmoid"
+        assert app.query_one("#dataset").value == "seed"
+
+
+@app_test
+async def test_small_terminal_shows_a_message_instead_of_the_layout() -> None:
+    app = MLPApp(seed=0)
+    async with app.run_test(size=(50, 15)) as pilot:
+        assert app.query_one("#too-small").display
+        assert "too small" in screen_text(app)
+        assert not app.query_one("#main").display
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert not app.query_one("#too-small").display
+        assert app.query_one("#main").display
+
+
+@app_test
+async def test_80x24_is_usable() -> None:
+    app = MLPApp(seed=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not app.query_one("#too-small").display
+        for name in ("#hidden", "#train", "#before", "#after", "#loss", "#status"):
+            region = app.query_one(name).region
+            assert region.width > 0 and region.height > 0, name
+            assert region.right <= 80 and region.bottom <= 24, name
+        await train_to_end(pilot)
+        assert app.run_state.result is not None
+
+
+@app_test
+async def test_ctrl_q_quits_with_status_0() -> None:
+    app = MLPApp(seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+@app_test
+async def test_help_opens_with_f1_and_question_mark() -> None:
+    app = MLPApp(seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("f1", "question_mark"):
+            app.query_one("#before").focus()
+            await pilot.press(key)
+            assert type(app.screen).__name__ == "HelpScreen"
+            text = screen_text(app)
+            for described in ("Cancel training", "Pause or resume", "timestamped .txt", "node cursor"):
+                assert described in text
+            await pilot.press("escape")
+            assert type(app.screen).__name__ != "HelpScreen"

@@ -1,0 +1,119 @@
+"""Training in the worker: same result as headless, cancel, pause, divergence, restarts."""
+
+from __future__ import annotations
+
+import numpy as np
+from app_helpers import SIZE, app_test, result, settle, status_text, train_to_end
+
+from tui_mlp.app import MLPApp
+from tui_mlp.core import MLP, StopReason, train
+from tui_mlp.core.datasets import load_dataset
+
+LONG = 10_000_000  # epochs: a run that is still going when the test acts
+
+
+def headless(seed: int, hidden: tuple[int, ...], epochs: int, rate: float, activation: str = "sigmoid") -> MLP:
+    """What ``tui-mlp train --seed`` computes for these settings."""
+    data = load_dataset("seed", seed)
+    model = MLP((data.n_inputs, *hidden, data.n_outputs), activation, seed=seed)
+    train(model, data.X, data.y, epochs, rate)
+    return model
+
+
+@app_test
+async def test_full_run_equals_headless_training() -> None:
+    app = MLPApp(seed=3, hidden="8,4", epochs=2_000, learning_rate=0.5, activation="tanh")
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        assert result(app).reason is StopReason.DONE
+        expected = headless(3, (8, 4), 2_000, 0.5, "tanh")
+        assert np.array_equal(app.after_model.parameters(), expected.parameters())
+        assert np.array_equal(app.run_state.before.parameters(), MLP((4, 8, 4, 2), "tanh", seed=3).parameters())
+        assert np.array_equal(app.query_one("#after").model.parameters(), expected.parameters())
+        assert "done: 2,000 epochs" in status_text(app)
+        assert "seed 3" in status_text(app)
+        assert len(app.losses) == 2_000
+
+
+@app_test
+async def test_seed_network_default_settings_equal_headless() -> None:
+    app = MLPApp(seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        assert np.array_equal(app.after_model.parameters(), headless(0, (5,), 10_000, 0.1).parameters())
+
+
+@app_test
+async def test_without_seed_a_random_seed_is_shown_and_reproducible() -> None:
+    app = MLPApp(epochs=500)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        seed = app.run_state.seed
+        assert f"seed {seed}" in status_text(app)
+        assert np.array_equal(app.after_model.parameters(), headless(seed, (5,), 500, 0.1).parameters())
+
+
+@app_test
+async def test_escape_cancels_and_keeps_the_partial_result() -> None:
+    app = MLPApp(seed=0, epochs=LONG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        run = result(app)
+        assert run.reason is StopReason.CANCELLED
+        assert 0 < run.epochs_run < LONG
+        assert "cancelled after" in status_text(app)
+        assert not np.array_equal(app.after_model.parameters(), app.run_state.before.parameters())
+
+
+@app_test
+async def test_space_pauses_and_resumes_but_types_in_fields() -> None:
+    app = MLPApp(seed=0, epochs=LONG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end", "space")
+        assert app.query_one("#hidden").value == "5 "
+        assert app.run_state is None
+        await pilot.press("backspace", "enter")
+        await pilot.pause()
+        app.query_one("#before").focus()
+        await pilot.press("space")
+        assert app.run_state.control.paused
+        assert "paused" in status_text(app)
+        await pilot.press("space")
+        assert not app.run_state.control.paused
+        assert "training" in status_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert result(app).reason is StopReason.CANCELLED
+
+
+@app_test
+async def test_a_new_run_cancels_the_old_one() -> None:
+    app = MLPApp(seed=0, epochs=LONG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        first = app.run_state
+        app.query_one("#epochs").value = "300"
+        await pilot.click("#train")
+        await settle(pilot)
+        assert first.control.cancelled and first.result.reason is StopReason.CANCELLED
+        assert app.run_state is not first
+        assert result(app).reason is StopReason.DONE and result(app).epochs_run == 300
+        assert np.array_equal(app.after_model.parameters(), headless(0, (5,), 300, 0.1).parameters())
+
+
+@app_test
+async def test_divergence_stops_and_keeps_the_last_finite_network() -> None:
+    # Sigmoid outputs cannot diverge; a loaded network with linear outputs can.
+    model = MLP((4, 5, 2), "relu", seed=0, output_activation="linear")
+    app = MLPApp(model=model, activation="relu", learning_rate=1000.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        run = result(app)
+        assert run.reason is StopReason.DIVERGED
+        assert f"diverged at epoch {run.diverged_at}" in status_text(app)
+        assert np.isfinite(app.after_model.parameters()).all()
+        assert "loaded from --load" in status_text(app)

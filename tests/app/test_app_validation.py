@@ -1,0 +1,68 @@
+"""Bad input in any field: a message beside it, nothing starts, nothing on screen changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from app_helpers import SIZE, app_test, screen_text, train_to_end
+
+from tui_mlp.app import MLPApp
+
+BAD_HIDDEN = ["", "abc", "0", "-3", "2.5", "4,,2", "100000", "10000,10000,10000", ",".join(["2"] * 40)]
+BAD_OTHER = [
+    ("epochs", "0"),
+    ("epochs", "ten"),
+    ("epochs", "99999999999"),
+    ("learning_rate", "-1"),
+    ("learning_rate", "nan"),
+    ("learning_rate", "fast"),
+    ("seed", "-1"),
+    ("seed", "x"),
+]
+
+
+async def _enter_bad_value(field: str, text: str) -> None:
+    app = MLPApp(seed=0, epochs=300)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        shown = app.after_model.parameters().copy()
+        losses = app.losses
+        first = app.run_state
+        app.query_one(f"#{field}").value = text
+        app.query_one(f"#{field}").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.run_state is first, "a new run started"
+        assert app.query_one(f"#{field}-field").has_class("-invalid")
+        assert "✗" in screen_text(app)
+        assert np.array_equal(app.query_one("#after").model.parameters(), shown)
+        assert app.losses is losses
+        # Fixing the value clears the message and training starts again.
+        app.query_one(f"#{field}").value = {"hidden": "3", "epochs": "200", "learning_rate": "0.2", "seed": "4"}[field]
+        await pilot.pause()
+        assert not app.query_one(f"#{field}-field").has_class("-invalid")
+        await train_to_end(pilot)
+        assert app.run_state is not first
+
+
+@pytest.mark.parametrize("text", BAD_HIDDEN)
+@app_test
+async def test_bad_hidden_size(text: str) -> None:
+    await _enter_bad_value("hidden", text)
+
+
+@pytest.mark.parametrize(("field", "text"), BAD_OTHER)
+@app_test
+async def test_bad_other_fields(field: str, text: str) -> None:
+    await _enter_bad_value(field, text)
+
+
+@app_test
+async def test_message_names_the_problem() -> None:
+    app = MLPApp(seed=0, hidden="4,,2")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        text = screen_text(app)
+        assert "has an empty size between commas" in text
+        assert app.run_state is None
+        assert "No network yet." in text

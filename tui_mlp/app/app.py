@@ -1,0 +1,311 @@
+"""The app: wires the control bar, the training worker, the panels and the exports."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+
+from tui_mlp.core import MLP, Progress, train
+from tui_mlp.core.datasets import DATASETS, Dataset, load_dataset
+from tui_mlp.core.params import ParamsError, load_params, save_params
+from tui_mlp.render.snapshot import SnapshotError
+
+from .commands import MLPCommands
+from .exports import export_snapshot, timestamped
+from .feed import MIN_INTERVAL
+from .messages import NodeFocused, TrainingFinished, TrainingProgress, TrainRequested
+from .run import Run
+from .screens.help import HelpScreen
+from .screens.path_prompt import PathPrompt
+from .widgets.controls import ControlBar
+from .widgets.loss_chart import LossChart
+from .widgets.network_view import NetworkView
+from .widgets.node_details import NodeDetails
+from .widgets.status import RunStatus, StatusLine
+
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+
+
+class MLPApp(App[None]):
+    """Build a small MLP, train it in a worker thread and watch it learn."""
+
+    TITLE = "tui-mlp"
+    SUB_TITLE = "train a small neural network"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {MLPCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-narrow"), (MIN_WIDTH, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (32, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Cancel training; the partial result stays"),
+        Binding("space", "pause", "Pause", tooltip="Pause or resume training (outside the text fields)"),
+        Binding("w", "toggle_table", "Weights", tooltip="Switch the panels between graph and weight tables"),
+        Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
+        Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
+        Binding("f1,question_mark", "help", "Help", tooltip="Show every key"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit tui-mlp", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        hidden: str = "5",
+        epochs: int = 10_000,
+        learning_rate: float = 0.1,
+        activation: str = "sigmoid",
+        dataset: str = "seed",
+        seed: int | None = None,
+        model: MLP | None = None,
+        ascii: bool = False,
+    ) -> None:
+        super().__init__()
+        self._fields = {
+            "hidden": hidden,
+            "epochs": epochs,
+            "learning_rate": learning_rate,
+            "activation": activation,
+            "dataset": dataset,
+            "seed": seed,
+        }
+        self._ascii = ascii
+        self._loaded: tuple[MLP, str] | None = (model, "--load") if model is not None else None
+        self.run_state: Run | None = None
+        self.after_model: MLP | None = None
+        self.losses = np.empty(0)
+        self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ControlBar(**self._fields)
+        with Vertical(id="main"):
+            with Horizontal(id="panels"):
+                yield NetworkView("Before training", empty="No network yet.", ascii=self._ascii, id="before")
+                yield NetworkView("After training", empty="Not trained yet.", ascii=self._ascii, id="after")
+            with Horizontal(id="bottom"):
+                yield LossChart(id="loss")
+                yield NodeDetails(id="details")
+            yield StatusLine(id="status", timing=self.timing)
+        yield Static(
+            f"The terminal is too small for tui-mlp.\nPlease make it at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+            id="too-small",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#hidden").focus()
+        if self._loaded is not None:
+            self._show_loaded(*self._loaded)
+
+    # --- training -----------------------------------------------------------------
+
+    @property
+    def training(self) -> bool:
+        """Whether a run is in progress (possibly paused)."""
+        return self.run_state is not None and self.run_state.result is None
+
+    def on_train_requested(self, message: TrainRequested) -> None:
+        cpu = time.thread_time()
+        self._cancel_run()
+        loaded, origin = self._loaded if self._loaded is not None else (None, "")
+        run = Run.create(message.settings, loaded, origin)
+        self.run_state = run
+        self.after_model = run.before.copy()
+        self.query_one("#before", NetworkView).show(run.before)
+        self._show_after(np.empty(0))
+        self.query_one(StatusLine).show(RunStatus(run.origin, run.settings.epochs))
+        self._train(run)
+        self._when_drawn(run, cpu)  # the worker starts training once the new run is on screen
+
+    def _when_drawn(self, run: Run, cpu: float) -> None:
+        """Tell ``run``'s feed, after the next repaint, how much CPU drawing took since ``cpu``."""
+        self.call_after_refresh(lambda: run.feed.drawn(time.thread_time() - cpu))
+
+    @work(thread=True, exclusive=True, group="training")
+    def _train(self, run: Run) -> None:
+        """Train ``run.model`` in this worker thread, posting paced copies to the UI."""
+
+        def report(progress: Progress) -> None:
+            new_losses = run.feed.offer(progress)
+            if new_losses is not None:
+                parameters = run.model.parameters().copy()
+                self.post_message(
+                    TrainingProgress(run, progress.epoch, progress.loss, progress.elapsed, new_losses, parameters)
+                )
+
+        run.feed.ready.wait()
+        settings = run.settings
+        result = train(
+            run.model,
+            run.dataset.X,
+            run.dataset.y,
+            settings.epochs,
+            settings.learning_rate,
+            control=run.control,
+            on_progress=report,
+            progress_every=settings.epochs,
+            progress_seconds=MIN_INTERVAL,
+        )
+        self.post_message(TrainingFinished(run, result, run.model.parameters().copy()))
+
+    def on_training_progress(self, message: TrainingProgress) -> None:
+        run = message.run
+        if run is not self.run_state or run.result is not None:
+            return
+        cpu = time.thread_time()
+        self._show_parameters(message.parameters, run.feed.receive(message.new_losses))
+        state = "paused" if run.control.paused else "training"
+        status = RunStatus(run.origin, run.settings.epochs, state, message.epoch, message.loss, message.elapsed)
+        self.query_one(StatusLine).show(status)
+        self._when_drawn(run, cpu)
+
+    def on_training_finished(self, message: TrainingFinished) -> None:
+        run, result = message.run, message.result
+        run.result = result
+        if run is not self.run_state:
+            return
+        self._show_parameters(message.parameters, result.losses)
+        status = RunStatus(
+            run.origin, result.epochs, result.describe(), result.epochs_run, result.final_loss, result.elapsed
+        )
+        self.query_one(StatusLine).show(status)
+
+    def _show_parameters(self, parameters: np.ndarray, losses: np.ndarray) -> None:
+        assert self.after_model is not None
+        np.copyto(self.after_model.parameters(), parameters)
+        self._show_after(losses)
+
+    def _show_after(self, losses: np.ndarray) -> None:
+        self.losses = losses
+        self.query_one("#after", NetworkView).show(self.after_model)
+        self.query_one(LossChart).show(losses)
+
+    def _cancel_run(self) -> None:
+        if self.training:
+            assert self.run_state is not None
+            self.run_state.cancel()
+
+    def action_cancel(self) -> None:
+        """Cancel the run; its finished message reports "cancelled"."""
+        if self.training:
+            self._cancel_run()
+            self.query_one(StatusLine).set_state("cancelling…")
+
+    def action_pause(self) -> None:
+        """Pause a running run, or resume a paused one."""
+        if self.training:
+            assert self.run_state is not None
+            paused = self.run_state.control.toggle_pause()
+            self.query_one(StatusLine).set_state("paused (space resumes)" if paused else "training")
+
+    async def action_quit(self) -> None:
+        self._cancel_run()
+        self.exit()
+
+    # --- views ----------------------------------------------------------------------
+
+    def action_toggle_table(self) -> None:
+        for view in self.query(NetworkView):
+            view.show_table = not view.show_table
+
+    def action_toggle_log(self) -> None:
+        chart = self.query_one(LossChart)
+        chart.log = not chart.log
+
+    def action_help(self) -> None:
+        sections = [("Training and views", self.BINDINGS), ("In a network panel", NetworkView.BINDINGS)]
+        self.push_screen(HelpScreen(sections))
+
+    def on_node_focused(self, message: NodeFocused) -> None:
+        view = self.query_one(f"#{message.panel_id}", NetworkView)
+        if view.model is not None:
+            X = self._dataset().X
+            self.query_one(NodeDetails).show(view.model, message.layer, message.index, X, str(view.border_title))
+
+    def _dataset(self) -> Dataset:
+        """The current run's data, else the data the dataset field names."""
+        if self.run_state is not None:
+            return self.run_state.dataset
+        return load_dataset(self.query_one(ControlBar).value("dataset"))
+
+    # --- files ----------------------------------------------------------------------
+
+    def action_snapshot(self) -> None:
+        """Write a text snapshot to a timestamped file in the working directory."""
+        self.write_snapshot(Path.cwd() / timestamped("tui-mlp", ".txt"))
+
+    def write_snapshot(self, path: Path) -> Path | None:
+        """Export before/after/loss to ``path`` (its suffix picks the format); notify either way."""
+        if self.run_state is None or self.after_model is None:
+            self.notify("Nothing to export yet: train a network first.", severity="warning")
+            return None
+        try:
+            written = export_snapshot(path, self.run_state, self.after_model, self.losses, ascii=self._ascii)
+        except (SnapshotError, OSError) as error:
+            self.notify(str(error), title="Export failed", severity="error")
+            return None
+        self.notify(str(written), title="Snapshot written")
+        return written
+
+    def ask_export(self, suffix: str) -> None:
+        """Ask where to export in format ``suffix``, then export."""
+        prompt = PathPrompt(f"Export snapshot ({suffix})", timestamped("tui-mlp", suffix))
+        self.push_screen(prompt, lambda path: path and self.write_snapshot(path))
+
+    def ask_save_params(self) -> None:
+        """Ask where to save the After network's parameters, then save them."""
+        prompt = PathPrompt("Save parameters", timestamped("tui-mlp-params", ".json"))
+        self.push_screen(prompt, lambda path: path and self.save_parameters(path))
+
+    def ask_load_params(self) -> None:
+        """Ask for a parameter file and open its network."""
+        self.push_screen(PathPrompt("Load parameters", "params.json"), lambda path: path and self.load_parameters(path))
+
+    def save_parameters(self, path: Path) -> Path | None:
+        """Save the After network (with how it was trained) to ``path``; notify either way."""
+        if self.run_state is None or self.after_model is None:
+            self.notify("Nothing to save yet: train a network first.", severity="warning")
+            return None
+        try:
+            written = save_params(path, self.after_model, self.run_state.training_record())
+        except ParamsError as error:
+            self.notify(str(error), title="Save failed", severity="error")
+            return None
+        self.notify(str(written), title="Parameters saved")
+        return written
+
+    def load_parameters(self, path: Path) -> None:
+        """Open the network in ``path``: it is drawn and the next Train starts from it."""
+        try:
+            model, training = load_params(path)
+        except ParamsError as error:
+            self.notify(str(error), title="Load failed", severity="error")
+            return
+        name = training.get("dataset")
+        if isinstance(name, str) and name in DATASETS:
+            self.query_one(ControlBar).set_value("dataset", name)
+        data = load_dataset(self.query_one(ControlBar).value("dataset"))
+        if (model.layer_sizes[0], model.layer_sizes[-1]) != (data.n_inputs, data.n_outputs):
+            sizes = "-".join(map(str, model.layer_sizes))
+            message = f"{path}: network {sizes} does not fit dataset {data.name!r}"
+            self.notify(message, title="Load failed", severity="error")
+            return
+        self._show_loaded(model, str(path))
+
+    def _show_loaded(self, model: MLP, origin: str) -> None:
+        self._cancel_run()
+        self.run_state = None
+        self._loaded = (model, origin)
+        controls = self.query_one(ControlBar)
+        controls.set_value("hidden", ",".join(map(str, model.layer_sizes[1:-1])))
+        controls.set_value("activation", model.activation)
+        self.after_model = model.copy()
+        self.query_one("#before", NetworkView).show(model)
+        self._show_after(np.empty(0))
+        self.query_one(StatusLine).note(f"Loaded {origin}: Train continues from this network.")

@@ -1,0 +1,45 @@
+"""Command-palette entries: export the view and save or load parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from .app import MLPApp
+
+EXPORT_FORMATS = {".txt": "plain text", ".svg": "SVG", ".html": "HTML", ".ansi": "ANSI colour text"}
+
+
+class MLPCommands(Provider):
+    """Exports (text, SVG, HTML, ANSI) and parameter files, each asking for a path."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        app: MLPApp = self.app  # type: ignore[assignment]
+        commands = [
+            (
+                f"Export snapshot as {name}",
+                f"Before, after and loss as a {suffix} file",
+                partial(app.ask_export, suffix),
+            )
+            for suffix, name in EXPORT_FORMATS.items()
+        ]
+        commands += [
+            ("Save parameters", "Write the After network to a JSON parameter file", app.ask_save_params),
+            ("Load parameters", "Open a saved network from a JSON parameter file", app.ask_load_params),
+        ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,49 @@
+"""Messages the training worker and the widgets send to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from textual.message import Message
+
+from tui_mlp.core import TrainResult
+
+from .run import Run, RunSettings
+
+
+@dataclass
+class TrainRequested(Message):
+    """The control bar holds valid settings and the person asked to train."""
+
+    settings: RunSettings
+
+
+@dataclass
+class TrainingProgress(Message):
+    """A paced report from the worker; arrays are copies the UI may keep."""
+
+    run: Run
+    epoch: int
+    loss: float
+    elapsed: float
+    new_losses: np.ndarray  # the losses since the previous report
+    parameters: np.ndarray
+
+
+@dataclass
+class TrainingFinished(Message):
+    """The worker's run ended (done, cancelled or diverged)."""
+
+    run: Run
+    result: TrainResult
+    parameters: np.ndarray
+
+
+@dataclass
+class NodeFocused(Message):
+    """A graph panel's node cursor moved (or the panel's network changed)."""
+
+    panel_id: str
+    layer: int
+    index: int

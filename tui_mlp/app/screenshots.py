@@ -1,0 +1,58 @@
+"""Write SVG screenshots of the real app to ``screenshots/``.
+
+Run from the repository root: ``python -m tui_mlp.app.screenshots``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from .app import MLPApp
+
+SIZE = (120, 40)
+OUT = Path("screenshots")
+
+
+async def _shoot(app: MLPApp, name: str) -> None:
+    path = OUT / f"{name}.svg"
+    path.write_text(app.export_screenshot(title=f"tui-mlp: {name}"), encoding="utf-8")
+    print(path)
+
+
+async def _settle(app: MLPApp, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def main() -> None:
+    """Start, training (paused mid-run), trained, a focused node, help."""
+    OUT.mkdir(exist_ok=True)
+    app = MLPApp(seed=0, hidden="8,4", epochs=3_000_000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _shoot(app, "start")
+        await pilot.press("enter")
+        while app.run_state is None or len(app.losses) < 20_000:
+            await asyncio.sleep(0.05)
+        app.query_one("#after").focus()
+        await pilot.press("space")
+        await pilot.pause()
+        await _shoot(app, "training")
+        await pilot.press("escape")
+        await _settle(app, pilot)
+    app = MLPApp(seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        await _shoot(app, "trained")
+        app.query_one("#after").focus()
+        await pilot.press("right", "down", "down")
+        await _shoot(app, "node")
+        await pilot.press("f1")
+        await _shoot(app, "help")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

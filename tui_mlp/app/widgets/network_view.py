@@ -1,0 +1,91 @@
+"""A focusable panel drawing one network, with a node cursor moved by the arrow keys."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from tui_mlp.core import MLP
+from tui_mlp.render.network import NetworkDiagram
+from tui_mlp.render.table import WeightTable
+
+from ..messages import NodeFocused
+
+
+class NetworkView(VerticalScroll, can_focus=True):
+    """The layered graph (or the weight tables) of ``model``; the cursor shows while focused."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1, 0)", "Layer ←", tooltip="Move the node cursor to the previous layer", show=False),
+        Binding("right", "move(1, 0)", "Layer →", tooltip="Move the node cursor to the next layer", show=False),
+        Binding("up", "move(0, -1)", "Node ↑", tooltip="Move the node cursor up within its layer", show=False),
+        Binding("down", "move(0, 1)", "Node ↓", tooltip="Move the node cursor down within its layer", show=False),
+    ]
+
+    show_table: reactive[bool] = reactive(False)
+    cursor: reactive[tuple[int, int]] = reactive((0, 0))
+
+    def __init__(self, title: str, *, empty: str, ascii: bool = False, id: str) -> None:
+        super().__init__(id=id)
+        self.border_title = title
+        self.model: MLP | None = None
+        self._empty = empty
+        self._ascii = ascii
+
+    def compose(self):
+        yield Static(Text(self._empty, style="dim"), id="drawing")
+
+    def show(self, model: MLP | None) -> None:
+        """Draw ``model`` (None: the empty-panel hint), keeping the cursor where it fits."""
+        self.model = model
+        if model is not None:
+            layer = min(self.cursor[0], len(model.layer_sizes) - 1)
+            self.cursor = (layer, min(self.cursor[1], model.layer_sizes[layer] - 1))
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Repaint from the current model, mode, size and focus."""
+        if self.is_mounted:
+            # A diagram fills the panel exactly, so only the tables change the layout.
+            self.query_one("#drawing", Static).update(self._drawing(), layout=self.show_table)
+        if self.has_focus and self.model is not None:
+            self.post_message(NodeFocused(self.id or "", *self.cursor))
+
+    def _drawing(self) -> RenderableType:
+        if self.model is None:
+            return Text(self._empty, style="dim")
+        focus = self.cursor if self.has_focus else None
+        if self.show_table:
+            return WeightTable(self.model, focus=focus, ascii=self._ascii)
+        height = max(self.scrollable_content_region.height, 3)
+        return NetworkDiagram(self.model, focus=focus, ascii=self._ascii, height=height)
+
+    def action_move(self, layers: int, nodes: int) -> None:
+        """Move the node cursor ``layers`` columns and ``nodes`` rows, staying on the network."""
+        if self.model is None:
+            return
+        sizes = self.model.layer_sizes
+        layer = min(max(self.cursor[0] + layers, 0), len(sizes) - 1)
+        index = self.cursor[1] if layers == 0 else round(self.cursor[1] * sizes[layer] / sizes[self.cursor[0]])
+        index = min(max(index + nodes, 0), sizes[layer] - 1)
+        self.cursor = (layer, index)
+
+    def watch_cursor(self) -> None:
+        self.redraw()
+
+    def watch_show_table(self, show_table: bool) -> None:
+        self.set_class(show_table, "-table")
+        self.redraw()
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self.redraw()
+
+    def on_resize(self) -> None:
+        self.redraw()
