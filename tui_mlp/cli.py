@@ -38,6 +38,7 @@ from .core.settings import (
     parse_learning_rate,
     parse_momentum,
     parse_noise,
+    parse_port,
     parse_samples,
     parse_seed,
     parse_test_split,
@@ -156,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: tui-mlp serve --port 8000   (then open http://127.0.0.1:8000)",
     )
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
-    server.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
+    server.add_argument("--port", type=_flag_type(parse_port), default=8000, help="port (default %(default)s)")
     return parser
 
 

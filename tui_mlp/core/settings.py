@@ -143,6 +143,14 @@ def parse_width(text: str) -> int:
     return width
 
 
+def parse_port(text: str) -> int:
+    """A TCP port: 1 to 65535."""
+    port = _whole(text, "port")
+    if not 1 <= port <= 65535:
+        raise ValueError(f"port {port} is outside 1 to 65535")
+    return port
+
+
 def parse_columns(text: str) -> tuple[str, ...]:
     """Column names separated by commas."""
     names = tuple(name.strip() for name in text.split(","))
