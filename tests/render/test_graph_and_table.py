@@ -40,7 +40,21 @@ def test_weight_table_shows_every_value_and_bias() -> None:
     for w in model.weights:
         for value in w.ravel():
             assert f"{value:+.2f}" in text
-    assert "+0.50" in text and "-0.25" in text and "*h3" in text
+    assert "+0.50" in text and "-0.25" in text and "▶h3" in text and "*" not in text
+
+
+def test_weight_table_marks_the_focused_node_cleanly() -> None:
+    """The focused neuron's row and column labels read ``▶h3`` (``>h3`` in ASCII),
+    reversed; the other row labels stay aligned with it."""
+    model = MLP([4, 5, 2], seed=0)
+    lines = render_text(WeightTable(model, focus=(1, 2)), 100).splitlines()
+    assert any(line.split()[:3] == ["h1", "h2", "▶h3"] for line in lines)  # column header
+    rows = [line[:5] for line in lines if line.lstrip().startswith(("h", "▶")) and "." in line]
+    assert rows == ["  h1 ", "  h2 ", " ▶h3 ", "  h4 ", "  h5 "]
+    ascii_text = render_text(WeightTable(model, focus=(0, 1), ascii=True), 100)
+    assert ascii_text.isascii() and "|>x2 " in ascii_text and "*" not in ascii_text
+    colour = render_text(WeightTable(model, focus=(0, 1)), 100, color=True)
+    assert "\x1b[1;7m▶x2" in colour  # bold, reversed
 
 
 def test_weight_table_of_a_big_layer_fits_and_says_what_is_left_out() -> None:

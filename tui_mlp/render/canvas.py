@@ -96,6 +96,22 @@ class Canvas:
         else:
             np.bitwise_or.at(self.dots, (cy, cx), _DOT_BITS[ys % 4, xs % 2])
 
+    def cropped(self, height: int) -> Canvas:
+        """The top ``height`` rows as a new canvas."""
+        top = Canvas(self.width, height, ascii=self.ascii)
+        for name in ("text", "text_style", "dots", "strokes", "line_rank"):
+            setattr(top, name, getattr(self, name)[:height].copy())
+        top.styles, top._style_ids, top.line_styles = self.styles, self._style_ids, self.line_styles
+        return top
+
+    def clear_row(self, y: int) -> None:
+        """Blank row ``y``: no text, no lines."""
+        self.text[y] = ""
+        self.text_style[y] = 0
+        self.dots[y] = 0
+        self.strokes[y] = ""
+        self.line_rank[y] = 0
+
     def segments(self) -> list[list[Segment]]:
         """Each row as Rich segments (no trailing newline)."""
         has_text = self.text != ""

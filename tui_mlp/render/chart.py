@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -31,9 +32,34 @@ def plot_points(losses: np.ndarray, *, log: bool = False) -> tuple[np.ndarray, n
     return epochs, values
 
 
-def plot_losses(plt: Any, losses: np.ndarray, *, log: bool = False, marker: str = "braille") -> None:
+def y_ticks(
+    values: np.ndarray, *, log: bool = False, count: int = 5
+) -> tuple[list[float], list[str], tuple[float, float]]:
+    """``count`` y ticks spanning ``values`` (evenly, or geometrically on a log
+    scale), their labels, and the y limits. Labels are short and distinct at any
+    magnitude (``0.52``, ``1.5e-09``), so they never crowd the plot out of its width."""
+    low, high = float(values.min()), float(values.max())
+    if not high > low:  # one value: a band around it
+        low, high = (low / 2, high * 2) if log or low > 0 else (low - 0.5, high + 0.5)
+        if not log and low > 0:
+            low = 0.0
+    ticks = np.geomspace(low, high, count) if log else np.linspace(low, high, count)
+    step = (high - low) / max(count - 1, 1)
+    decimals = max(0, 1 - math.floor(math.log10(step))) if step > 0 else 2
+    if not log and decimals <= 4 and max(abs(low), abs(high)) < 1e6:
+        labels = [f"{t:.{decimals}f}" for t in ticks]
+    else:
+        digits = next((d for d in range(2, 7) if len({f"{t:.{d}g}" for t in ticks}) == len(ticks)), 6)
+        labels = [f"{t:.{digits}g}" for t in ticks]
+    return ticks.tolist(), labels, (low, high)
+
+
+def plot_losses(
+    plt: Any, losses: np.ndarray, *, log: bool = False, marker: str = "braille", rows: int | None = None
+) -> None:
     """Configure ``plt`` (the plotext module, or a textual-plotext ``PlotextPlot.plt``)
-    to draw loss per epoch; size and theme are left to the caller."""
+    to draw loss per epoch; size and theme are left to the caller. ``rows``, the
+    plot's height when known, keeps y ticks at most one to a row."""
     plt.clear_data()
     epochs, values = plot_points(losses, log=log)
     plt.xlabel("epoch")
@@ -42,11 +68,16 @@ def plot_losses(plt: Any, losses: np.ndarray, *, log: bool = False, marker: str 
     if not values.size:
         plt.title(NO_TRAINING)
         return
-    plt.title(f"loss per epoch: last {values[-1]:.6f}, lowest {values.min():.6f}")
+    plt.title(f"loss per epoch: last {values[-1]:.4g}, lowest {values.min():.4g}")
     plt.plot(epochs.tolist(), values.tolist(), marker=marker)
     last = int(epochs[-1])
     ticks = sorted({int(t) for t in np.linspace(int(epochs[0]), last, 5).round()})
     plt.xticks(ticks, [f"{t:,}" for t in ticks])
+    count = 5 if rows is None else min(max(rows, 1), 5)
+    y_positions, y_labels, limits = y_ticks(values, log=log, count=count)
+    if limits != (values.min(), values.max()):  # plotext spans the data by itself
+        plt.ylim(*(np.log10(limits) if log else limits))
+    plt.yticks(y_positions, y_labels)
 
 
 def loss_chart_text(
@@ -60,7 +91,8 @@ def loss_chart_text(
     plotext.theme("pro" if color else "clear")
     plotext.limit_size(False, False)
     plotext.plotsize(width, height)
-    plot_losses(plotext, losses, log=log, marker="*" if ascii else "braille")
+    rows = height - 5  # title, frame top and bottom, tick labels, axis labels
+    plot_losses(plotext, losses, log=log, marker="*" if ascii else "braille", rows=rows)
     text = plotext.build()
     plotext.clear_figure()
     if not color:

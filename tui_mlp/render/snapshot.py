@@ -50,9 +50,9 @@ def snapshot_renderable(
     With 2-D ``data`` (train, test) and a trained network, the after-training
     decision boundary sits beside the loss chart (below it when narrow)."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
-    diagrams = [NetworkDiagram(before, title="Before training", ascii=ascii, height=DIAGRAM_HEIGHT)]
+    diagrams = [NetworkDiagram(before, title="Before training", ascii=ascii, height=DIAGRAM_HEIGHT, keys=False)]
     if after is not None:
-        diagrams.append(NetworkDiagram(after, title="After training", ascii=ascii, height=DIAGRAM_HEIGHT))
+        diagrams.append(NetworkDiagram(after, title="After training", ascii=ascii, height=DIAGRAM_HEIGHT, keys=False))
     else:
         diagrams.append(Text("After training: not trained yet", style="bold"))
     if panel < width:

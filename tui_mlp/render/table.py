@@ -64,17 +64,18 @@ class WeightTable:
             table.add_column(self.header(layer + 1, int(j)), justify="right", no_wrap=True)
         for i in rows:
             cells = [self.cell(float(weights[i, j]), scale, self.is_focused(layer, int(i), int(j))) for j in columns]
-            table.add_row(self.header(layer, int(i)), *cells)
+            table.add_row(self.header(layer, int(i), align=self.keep(layer) is not None), *cells)
         table.add_section()
         table.add_row("bias", *(self.cell(float(biases[j]), scale, False) for j in columns))
         return table
 
-    def header(self, layer: int, index: int) -> Text:
-        """A row or column label; the focused neuron's is marked ``*h3`` and reversed."""
+    def header(self, layer: int, index: int, *, align: bool = False) -> Text:
+        """A row or column label; the focused neuron's is marked ``▶h3`` (``>h3`` in
+        ASCII) and reversed. ``align`` indents the others to line up with it."""
         label = node_label(self.model.layer_sizes, layer, index)
         if self.focus == (layer, index):
-            return Text(f"*{label}", style=palette.FOCUS)
-        return Text(label)
+            return Text(f"{'>' if self.ascii else '▶'}{label}", style=palette.FOCUS)
+        return Text(f" {label}" if align else label)
 
     def is_focused(self, layer: int, i: int, j: int) -> bool:
         return self.focus in ((layer, i), (layer + 1, j))
