@@ -403,22 +403,41 @@ def format_parameters(when: str, model: MLP) -> str:
 def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .app import MLPApp
 
-    training, _ = _specs(args, parser)
-    model = None
+    training, data = _specs(args, parser)
+    model, scaling = None, None
     if args.load:
         try:
-            model, _ = load_params(args.load)
+            model, saved = load_params(args.load)
         except ParamsError as error:
+            return _fail(str(error))
+        if saved.get("scaling"):
+            scaling = (np.array(saved["scaling"]["mean"]), np.array(saved["scaling"]["std"]))
+    if data.csv_file:
+        try:  # a bad table is one clear line here, not a surprise inside the app
+            prepare_data(data, 0, scaling)
+        except (DataError, ValueError) as error:
             return _fail(str(error))
     app = MLPApp(
         hidden=",".join(map(str, training.hidden)),
-        epochs=args.epochs,
-        learning_rate=args.lr,
-        activation=args.activation,
-        dataset=args.dataset,
+        epochs=training.epochs,
+        learning_rate=training.learning_rate,
+        activation=training.activation,
+        dataset=data.dataset,
         seed=args.seed,
         model=model,
         ascii=args.ascii,
+        optimizer=training.optimizer,
+        momentum=training.momentum,
+        batch_size=training.batch_size,
+        weight_decay=training.weight_decay,
+        noise=data.noise,
+        samples=data.samples,
+        test_split=data.test_split,
+        output=training.output,
+        loss=training.loss,
+        data_file=data.csv_file,
+        targets=data.targets,
+        scaling=scaling,
     )
     app.run()
     return app.return_code or 0

@@ -9,7 +9,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from tui_mlp import cli
 from tui_mlp.app import MLPApp
+from tui_mlp.core import MLP
 
 SIZE = (120, 40)
 
@@ -56,3 +58,14 @@ def region_text(app: MLPApp, selector: str) -> str:
 
 def status_text(app: MLPApp) -> str:
     return str(app.query_one("#status").render())
+
+
+def cli_run(*flags: str) -> tuple[MLP, MLP]:
+    """(initial, trained) networks exactly as ``tui-mlp train FLAGS`` builds and trains them."""
+    parser = cli.build_parser()
+    args = parser.parse_args(["train", *flags])
+    training, data = cli._specs(args, parser)
+    run = cli.prepare(args, training, data)
+    before = run.model.copy()
+    training.train(run.model, run.train, run.seed)
+    return before, run.model

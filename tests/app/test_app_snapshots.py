@@ -58,3 +58,10 @@ def test_bad_input(snap_compare) -> None:
 
 def test_too_small(snap_compare) -> None:
     assert snap_compare(steady_app(), terminal_size=(50, 15))
+
+
+def test_boundary_with_a_focused_hidden_node(snap_compare) -> None:
+    app = steady_app(
+        dataset="moons", hidden="8,8", activation="tanh", optimizer="adam", learning_rate=0.01, epochs=2000
+    )
+    assert snap_compare(app, terminal_size=SIZE, run_before=_train_and_focus_node)

@@ -13,12 +13,16 @@ async def test_hidden_field_is_focused_with_the_seed_prompt() -> None:
     app = MLPApp(seed=0)
     async with app.run_test(size=SIZE):
         assert app.focused is app.query_one("#hidden")
-        assert app.query_one("#hidden-field").border_title == HIDDEN_PROMPT
+        assert app.query_one("#hidden").placeholder == HIDDEN_PROMPT
+        assert HIDDEN_PROMPT in str(app.query_one("#hidden").tooltip)
         assert app.query_one("#hidden").value == "5"
         assert app.query_one("#epochs").value == "10000"
         assert app.query_one("#learning_rate").value == "0.1"
         assert app.query_one("#activation").value == "sigmoid"
         assert app.query_one("#dataset").value == "seed"
+        assert app.query_one("#optimizer").value == "gd"
+        assert app.query_one("#batch_size").value == ""
+        assert app.query_one("#weight_decay").value == "0"
 
 
 @app_test

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from app_helpers import SIZE, app_test, result, settle, status_text, train_to_end
+from app_helpers import SIZE, app_test, cli_run, result, settle, status_text, train_to_end
 
 from tui_mlp.app import MLPApp
 from tui_mlp.core import MLP, StopReason, train
@@ -14,10 +14,16 @@ LONG = 10_000_000  # epochs: a run that is still going when the test acts
 
 def headless(seed: int, hidden: tuple[int, ...], epochs: int, rate: float, activation: str = "sigmoid") -> MLP:
     """What ``tui-mlp train --seed`` computes for these settings."""
-    data = load_dataset("seed", seed)
-    model = MLP((data.n_inputs, *hidden, data.n_outputs), activation, seed=seed)
-    train(model, data.X, data.y, epochs, rate)
-    return model
+    sizes = ",".join(map(str, hidden))
+    flags = ("--seed", str(seed), "--hidden", sizes, "--epochs", str(epochs), "--lr", f"{rate}")
+    return cli_run(*flags, "--activation", activation)[1]
+
+
+def test_headless_helper_is_the_plain_seed_training() -> None:
+    data = load_dataset("seed", 3)
+    model = MLP((4, 8, 4, 2), "tanh", seed=3)
+    train(model, data.X, data.y, 300, 0.5)
+    assert np.array_equal(headless(3, (8, 4), 300, 0.5, "tanh").parameters(), model.parameters())
 
 
 @app_test

@@ -18,11 +18,28 @@ BAD_OTHER = [
     ("learning_rate", "fast"),
     ("seed", "-1"),
     ("seed", "x"),
+    ("batch_size", "0"),
+    ("batch_size", "2.5"),
+    ("batch_size", "all"),
+    ("weight_decay", "-0.1"),
+    ("weight_decay", "11"),
+    ("weight_decay", "lots"),
 ]
+BAD_GENERATED = [("noise", "-1"), ("noise", "inf"), ("samples", "3"), ("samples", "many")]
+FIXES = {
+    "hidden": "3",
+    "epochs": "200",
+    "learning_rate": "0.2",
+    "seed": "4",
+    "batch_size": "2",
+    "weight_decay": "0.01",
+    "noise": "0.2",
+    "samples": "60",
+}
 
 
-async def _enter_bad_value(field: str, text: str) -> None:
-    app = MLPApp(seed=0, epochs=300)
+async def _enter_bad_value(field: str, text: str, dataset: str = "seed") -> None:
+    app = MLPApp(seed=0, epochs=300, dataset=dataset)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         shown = app.after_model.parameters().copy()
@@ -38,7 +55,7 @@ async def _enter_bad_value(field: str, text: str) -> None:
         assert np.array_equal(app.query_one("#after").model.parameters(), shown)
         assert app.losses is losses
         # Fixing the value clears the message and training starts again.
-        app.query_one(f"#{field}").value = {"hidden": "3", "epochs": "200", "learning_rate": "0.2", "seed": "4"}[field]
+        app.query_one(f"#{field}").value = FIXES[field]
         await pilot.pause()
         assert not app.query_one(f"#{field}-field").has_class("-invalid")
         await train_to_end(pilot)
@@ -55,6 +72,12 @@ async def test_bad_hidden_size(text: str) -> None:
 @app_test
 async def test_bad_other_fields(field: str, text: str) -> None:
     await _enter_bad_value(field, text)
+
+
+@pytest.mark.parametrize(("field", "text"), BAD_GENERATED)
+@app_test
+async def test_bad_generated_data_fields(field: str, text: str) -> None:
+    await _enter_bad_value(field, text, dataset="circle")
 
 
 @app_test

@@ -7,25 +7,31 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Select, Static
 
-from tui_mlp.core import MLP, Progress, train
-from tui_mlp.core.datasets import DATASETS, Dataset, load_dataset
+from tui_mlp.core import MLP, Progress
+from tui_mlp.core.csvdata import DataError
+from tui_mlp.core.datasets import DATASETS, Dataset
+from tui_mlp.core.optimizers import DEFAULT_MOMENTUM
 from tui_mlp.core.params import ParamsError, load_params, save_params
+from tui_mlp.core.problem import prepare_data
+from tui_mlp.render.graph import node_label
 from tui_mlp.render.snapshot import SnapshotError
 
 from .commands import MLPCommands
 from .exports import export_snapshot, timestamped
 from .feed import MIN_INTERVAL
-from .messages import NodeFocused, TrainingFinished, TrainingProgress, TrainRequested
-from .run import Run
+from .messages import NodeBlurred, NodeFocused, TrainingFinished, TrainingProgress, TrainRequested
+from .run import Run, data_shape, evaluation_text
 from .screens.help import HelpScreen
 from .screens.path_prompt import PathPrompt
-from .widgets.controls import ControlBar
+from .signals import install_exit_signals  # reliability: SIGTERM/SIGHUP end cleanly
+from .widgets.boundary_view import BoundaryView
+from .widgets.controls import CSV_PREFIX, ControlBar, Extras
 from .widgets.loss_chart import LossChart
 from .widgets.network_view import NetworkView
 from .widgets.node_details import NodeDetails
@@ -41,12 +47,18 @@ class MLPApp(App[None]):
     SUB_TITLE = "train a small neural network"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {MLPCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-narrow"), (MIN_WIDTH, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-too-narrow"),
+        (MIN_WIDTH, "-narrow"),
+        (100, "-wide"),
+        (140, "-very-wide"),
+    ]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Cancel training; the partial result stays"),
         Binding("space", "pause", "Pause", tooltip="Pause or resume training (outside the text fields)"),
         Binding("w", "toggle_table", "Weights", tooltip="Switch the panels between graph and weight tables"),
+        Binding("b", "toggle_boundary", "Boundary", tooltip="Show or hide the decision boundary (2-D data)"),
         Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
         Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
         Binding("f1,question_mark", "help", "Help", tooltip="Show every key"),
@@ -64,30 +76,57 @@ class MLPApp(App[None]):
         seed: int | None = None,
         model: MLP | None = None,
         ascii: bool = False,
+        optimizer: str = "gd",
+        momentum: float = DEFAULT_MOMENTUM,
+        batch_size: int | None = None,
+        weight_decay: float = 0.0,
+        noise: float | None = None,
+        samples: int | None = None,
+        test_split: float | None = None,
+        output: str = "auto",
+        loss: str = "auto",
+        data_file: str | None = None,
+        targets: tuple[str, ...] = (),
+        scaling: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
+        """The keywords pre-fill the fields as the command line's flags of the same
+        names do; ``data_file`` with ``targets`` adds a CSV table to the dataset
+        choices and selects it; ``model`` (with the ``scaling`` its file kept) is
+        where Train starts; ``momentum``, ``test_split``, ``output`` and ``loss``
+        have no field and apply to every run."""
         super().__init__()
         self._fields = {
             "hidden": hidden,
-            "epochs": epochs,
-            "learning_rate": learning_rate,
             "activation": activation,
-            "dataset": dataset,
-            "seed": seed,
+            "epochs": str(epochs),
+            "learning_rate": f"{learning_rate:g}",
+            "optimizer": optimizer,
+            "batch_size": "" if batch_size is None else str(batch_size),
+            "weight_decay": f"{weight_decay:g}",
+            "seed": "" if seed is None else str(seed),
+            "dataset": CSV_PREFIX + data_file if data_file else dataset,
+            "noise": "" if noise is None else f"{noise:g}",
+            "samples": "" if samples is None else str(samples),
         }
+        self._extras = Extras(momentum, output, loss, test_split, data_file, tuple(targets))
         self._ascii = ascii
         self._loaded: tuple[MLP, str] | None = (model, "--load") if model is not None else None
+        self._scaling = scaling
         self.run_state: Run | None = None
         self.after_model: MLP | None = None
         self.losses = np.empty(0)
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
+        self.show_boundary: bool | None = None  # None: shown when the terminal is wide enough
+        self._boundary_node: tuple[str, int, int] | None = None  # (panel, layer, index) of a focused hidden node
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield ControlBar(**self._fields)
+        yield ControlBar(self._fields, self._extras)
         with Vertical(id="main"):
             with Horizontal(id="panels"):
                 yield NetworkView("Before training", empty="No network yet.", ascii=self._ascii, id="before")
                 yield NetworkView("After training", empty="Not trained yet.", ascii=self._ascii, id="after")
+                yield BoundaryView(empty="Train to see the decision boundary.", ascii=self._ascii, id="boundary")
             with Horizontal(id="bottom"):
                 yield LossChart(id="loss")
                 yield NodeDetails(id="details")
@@ -99,9 +138,11 @@ class MLPApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        install_exit_signals(self, self._cancel_run)  # SIGTERM/SIGHUP: cancel training, exit, restore terminal
         self.query_one("#hidden").focus()
         if self._loaded is not None:
             self._show_loaded(*self._loaded)
+        self._place_boundary()
 
     # --- training -----------------------------------------------------------------
 
@@ -114,11 +155,16 @@ class MLPApp(App[None]):
         cpu = time.thread_time()
         self._cancel_run()
         loaded, origin = self._loaded if self._loaded is not None else (None, "")
-        run = Run.create(message.settings, loaded, origin)
+        try:
+            run = Run.create(message.settings, loaded, origin, self._scaling)
+        except (ValueError, DataError) as error:
+            self.notify(str(error), title="Cannot train", severity="error")
+            return
         self.run_state = run
         self.after_model = run.before.copy()
         self.query_one("#before", NetworkView).show(run.before)
         self._show_after(np.empty(0))
+        self._place_boundary()
         self.query_one(StatusLine).show(RunStatus(run.origin, run.settings.epochs))
         self._train(run)
         self._when_drawn(run, cpu)  # the worker starts training once the new run is on screen
@@ -140,16 +186,10 @@ class MLPApp(App[None]):
                 )
 
         run.feed.ready.wait()
-        settings = run.settings
-        result = train(
-            run.model,
-            run.dataset.X,
-            run.dataset.y,
-            settings.epochs,
-            settings.learning_rate,
+        result = run.fit(
             control=run.control,
             on_progress=report,
-            progress_every=settings.epochs,
+            progress_every=run.settings.epochs,
             progress_seconds=MIN_INTERVAL,
         )
         self.post_message(TrainingFinished(run, result, run.model.parameters().copy()))
@@ -161,7 +201,8 @@ class MLPApp(App[None]):
         cpu = time.thread_time()
         self._show_parameters(message.parameters, run.feed.receive(message.new_losses))
         state = "paused" if run.control.paused else "training"
-        status = RunStatus(run.origin, run.settings.epochs, state, message.epoch, message.loss, message.elapsed)
+        scores = evaluation_text(self.after_model, run.train, run.test)
+        status = RunStatus(run.origin, run.settings.epochs, state, message.epoch, message.loss, message.elapsed, scores)
         self.query_one(StatusLine).show(status)
         self._when_drawn(run, cpu)
 
@@ -171,8 +212,9 @@ class MLPApp(App[None]):
         if run is not self.run_state:
             return
         self._show_parameters(message.parameters, result.losses)
+        scores = evaluation_text(self.after_model, run.train, run.test)
         status = RunStatus(
-            run.origin, result.epochs, result.describe(), result.epochs_run, result.final_loss, result.elapsed
+            run.origin, result.epochs, result.describe(), result.epochs_run, result.final_loss, result.elapsed, scores
         )
         self.query_one(StatusLine).show(status)
 
@@ -185,6 +227,7 @@ class MLPApp(App[None]):
         self.losses = losses
         self.query_one("#after", NetworkView).show(self.after_model)
         self.query_one(LossChart).show(losses)
+        self._paint_boundary()
 
     def _cancel_run(self) -> None:
         if self.training:
@@ -214,6 +257,56 @@ class MLPApp(App[None]):
         for view in self.query(NetworkView):
             view.show_table = not view.show_table
 
+    def action_toggle_boundary(self) -> None:
+        """Show or hide the decision-boundary panel (2-D data only)."""
+        if not self._planar():
+            self.notify("The decision boundary needs data with 2 inputs.", severity="warning")
+            return
+        self.show_boundary = not self.query_one(BoundaryView).display
+        self._place_boundary()
+
+    def _planar(self) -> bool:
+        """Whether the data on screen (or chosen) has 2 inputs, so a boundary can be drawn."""
+        if self.run_state is not None:
+            return self.run_state.planar
+        try:
+            inputs = data_shape(self.query_one(ControlBar).data_spec())[0]
+        except (ValueError, DataError):
+            return False
+        model = self._loaded[0] if self._loaded is not None else None
+        return inputs == 2 and (model is None or model.layer_sizes[0] == 2)
+
+    def _place_boundary(self) -> None:
+        """Show the boundary panel for 2-D data (by default only at ≥ 100 columns) and paint it."""
+        panels = self.query_one("#panels")
+        panels.set_class(self._planar(), "-planar")
+        panels.set_class(self.show_boundary is True, "-boundary-on")
+        panels.set_class(self.show_boundary is False, "-boundary-off")
+        self.call_after_refresh(self._paint_boundary)
+
+    def _paint_boundary(self) -> None:
+        """Paint the After network's boundary, or the focused hidden node's activation."""
+        view = self.query_one(BoundaryView)
+        if self.after_model is None or not self._planar():
+            view.show(None, None)
+            return
+        data = self._data()
+        if self._boundary_node is not None:
+            panel, layer, index = self._boundary_node
+            network = self.query_one(f"#{panel}", NetworkView)
+            model = network.model
+            if model is not None and 0 < layer < model.n_layers and index < model.layer_sizes[layer]:
+                name = node_label(model.layer_sizes, layer, index)
+                title = f"{name} activation · {network.border_title}"
+                view.show(model, data, (layer, index), title)
+                return
+        view.show(self.after_model, data)
+
+    @on(Select.Changed, "#dataset")
+    def _dataset_changed(self) -> None:
+        if self.run_state is None:
+            self._place_boundary()
+
     def action_toggle_log(self) -> None:
         chart = self.query_one(LossChart)
         chart.log = not chart.log
@@ -225,14 +318,23 @@ class MLPApp(App[None]):
     def on_node_focused(self, message: NodeFocused) -> None:
         view = self.query_one(f"#{message.panel_id}", NetworkView)
         if view.model is not None:
-            X = self._dataset().X
+            X = self._data()[0].X
             self.query_one(NodeDetails).show(view.model, message.layer, message.index, X, str(view.border_title))
+        node = (message.panel_id, message.layer, message.index)
+        if node != self._boundary_node:
+            self._boundary_node = node
+            self._paint_boundary()
 
-    def _dataset(self) -> Dataset:
-        """The current run's data, else the data the dataset field names."""
+    def on_node_blurred(self, message: NodeBlurred) -> None:
+        if self._boundary_node is not None and self._boundary_node[0] == message.panel_id:
+            self._boundary_node = None
+            self._paint_boundary()
+
+    def _data(self) -> tuple[Dataset, Dataset | None]:
+        """The current run's (train, test) data, else the data the dataset field names."""
         if self.run_state is not None:
-            return self.run_state.dataset
-        return load_dataset(self.query_one(ControlBar).value("dataset"))
+            return self.run_state.train, self.run_state.test
+        return prepare_data(self.query_one(ControlBar).data_spec(), 0, self._scaling)
 
     # --- files ----------------------------------------------------------------------
 
@@ -287,15 +389,23 @@ class MLPApp(App[None]):
         except ParamsError as error:
             self.notify(str(error), title="Load failed", severity="error")
             return
+        controls = self.query_one(ControlBar)
         name = training.get("dataset")
         if isinstance(name, str) and name in DATASETS:
-            self.query_one(ControlBar).set_value("dataset", name)
-        data = load_dataset(self.query_one(ControlBar).value("dataset"))
-        if (model.layer_sizes[0], model.layer_sizes[-1]) != (data.n_inputs, data.n_outputs):
+            controls.set_value("dataset", name)
+        try:
+            shape = data_shape(controls.data_spec())
+        except (ValueError, DataError) as error:
+            self.notify(str(error), title="Load failed", severity="error")
+            return
+        if (model.layer_sizes[0], model.layer_sizes[-1]) != shape:
             sizes = "-".join(map(str, model.layer_sizes))
-            message = f"{path}: network {sizes} does not fit dataset {data.name!r}"
+            message = f"{path}: network {sizes} does not fit the data {controls.data_spec().label!r}"
             self.notify(message, title="Load failed", severity="error")
             return
+        scaling = training.get("scaling")
+        if isinstance(scaling, dict):
+            self._scaling = (np.array(scaling["mean"]), np.array(scaling["std"]))
         self._show_loaded(model, str(path))
 
     def _show_loaded(self, model: MLP, origin: str) -> None:
@@ -309,3 +419,4 @@ class MLPApp(App[None]):
         self.query_one("#before", NetworkView).show(model)
         self._show_after(np.empty(0))
         self.query_one(StatusLine).note(f"Loaded {origin}: Train continues from this network.")
+        self._place_boundary()

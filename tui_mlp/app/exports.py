@@ -19,5 +19,7 @@ def timestamped(stem: str, suffix: str) -> str:
 
 
 def export_snapshot(path: Path, run: Run, after: MLP, losses: np.ndarray, *, ascii: bool) -> Path:
-    """Write the run's before/after/loss picture to ``path`` (SnapshotError if it cannot)."""
-    return write_snapshot(path, run.before, after, losses, run.describe(), ascii=ascii)
+    """Write the run's before/after/loss picture to ``path`` (SnapshotError if it cannot);
+    for 2-D data it includes the decision boundary."""
+    settings = run.describe(after)
+    return write_snapshot(path, run.before, after, losses, settings, ascii=ascii, data=(run.train, run.test))

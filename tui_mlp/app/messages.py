@@ -47,3 +47,10 @@ class NodeFocused(Message):
     panel_id: str
     layer: int
     index: int
+
+
+@dataclass
+class NodeBlurred(Message):
+    """A graph panel lost focus: its node cursor no longer picks a node."""
+
+    panel_id: str

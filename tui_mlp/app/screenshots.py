@@ -27,7 +27,7 @@ async def _settle(app: MLPApp, pilot) -> None:
 
 
 async def main() -> None:
-    """Start, training (paused mid-run), trained, a focused node, help."""
+    """Start, training (paused mid-run), trained, a focused node, help, a 2-D boundary."""
     OUT.mkdir(exist_ok=True)
     app = MLPApp(seed=0, hidden="8,4", epochs=3_000_000)
     async with app.run_test(size=SIZE) as pilot:
@@ -52,6 +52,14 @@ async def main() -> None:
         await _shoot(app, "node")
         await pilot.press("f1")
         await _shoot(app, "help")
+    app = MLPApp(seed=0, dataset="moons", hidden="8,8", activation="tanh", optimizer="adam", learning_rate=0.01)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        await _shoot(app, "boundary")
+        app.query_one("#after").focus()
+        await pilot.press("right", "down", "down")
+        await _shoot(app, "boundary-node")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from tui_mlp.core import MLP
 from tui_mlp.render.network import NetworkDiagram
 from tui_mlp.render.table import WeightTable
 
-from ..messages import NodeFocused
+from ..messages import NodeBlurred, NodeFocused
 
 
 class NetworkView(VerticalScroll, can_focus=True):
@@ -86,6 +86,8 @@ class NetworkView(VerticalScroll, can_focus=True):
     def watch_has_focus(self, has_focus: bool) -> None:
         super().watch_has_focus(has_focus)
         self.redraw()
+        if not has_focus:
+            self.post_message(NodeBlurred(self.id or ""))
 
     def on_resize(self) -> None:
         self.redraw()

@@ -17,6 +17,7 @@ class RunStatus:
     epoch: int = 0
     loss: float = float("nan")
     elapsed: float = 0.0
+    scores: str = ""  # e.g. "train acc 1.000 · test acc 0.967", or "test loss 0.012345"
 
 
 class StatusLine(Static):
@@ -31,10 +32,12 @@ class StatusLine(Static):
         """Report ``status``."""
         self.status = status
         parts = [f"epoch {status.epoch:,} / {status.epochs:,}", f"loss {status.loss:.6f}"]
+        if status.scores:
+            parts.append(status.scores)
+        parts += [status.state, status.origin]
         if self.timing:
             speed = status.epoch / status.elapsed if status.elapsed > 0 else 0.0
             parts += [f"{status.elapsed:.1f} s", f"{speed:,.0f} epochs/s"]
-        parts += [status.origin, status.state]
         self.update(" · ".join(parts), layout=False)
 
     def set_state(self, state: str) -> None:
