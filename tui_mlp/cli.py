@@ -20,7 +20,7 @@ from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .core.csvdata import DataError
 from .core.datasets import DATASETS, Dataset, load_dataset
 from .core.losses import LOSSES
-from .core.metrics import accuracy
+from .core.metrics import format_score, scores
 from .core.optimizers import DEFAULT_MOMENTUM, OPTIMIZERS
 from .core.params import ParamsError, load_params, save_params
 from .core.problem import DataSpec, TrainingSpec, prepare_data
@@ -270,7 +270,7 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             status = _fail(str(error))
     if args.snapshot:
         status = _write_snapshot(args, before, run, data, training, result) or status
-    print(f"End of Training - Total Error (Loss): {_six_decimals(result.final_loss)}")
+    print(f"End of Training - Total Error (Loss): {format_score('loss', result.final_loss)}")
     if result.reason is StopReason.CANCELLED:
         return EXIT_INTERRUPTED
     if result.reason is StopReason.DIVERGED:
@@ -279,16 +279,8 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def evaluation_lines(model: MLP, train_data: Dataset, test_data: Dataset | None) -> list[str]:
-    """Accuracy (classification) or test loss (regression), one line each."""
-    if train_data.is_classification:
-        lines = [f"Train accuracy: {accuracy(model, train_data):.3f}"]
-        return lines + ([f"Test accuracy: {accuracy(model, test_data):.3f}"] if test_data else [])
-    return [f"Test loss: {_six_decimals(model.loss(test_data.X, test_data.y))}"] if test_data else []
-
-
-def _six_decimals(value: float) -> str:
-    """The seed's six-decimal loss format, in scientific notation when huge."""
-    return f"{value:.6f}" if abs(value) < 1e12 else f"{value:.6e}"
+    """``Train accuracy: 1.000`` and ``Test accuracy: 0.967``, or ``Test loss: …``."""
+    return [f"{name.capitalize()}: {format_score(name, value)}" for name, value in scores(model, train_data, test_data)]
 
 
 def _training_record(training: TrainingSpec, data: DataSpec, run: _Run, result: TrainResult) -> dict[str, Any]:
@@ -321,7 +313,7 @@ def _write_snapshot(
         "epochs": f"{result.epochs_run:,} of {result.epochs:,}",
         "seed": str(run.seed),
         "stopped": result.describe(),
-        "final loss": _six_decimals(result.final_loss),
+        "final loss": format_score("loss", result.final_loss),
     }
     for line in evaluation_lines(after, run.train, run.test):
         key, value = line.split(": ")

@@ -15,3 +15,19 @@ def accuracy(model: MLP, data: Dataset) -> float:
         raise ValueError(f"accuracy needs a classification dataset; {data.name!r} is regression")
     predicted = label_indices(model.forward(data.X), data.task)
     return float(np.mean(predicted == data.labels()))
+
+
+def scores(model: MLP, train: Dataset, test: Dataset | None) -> list[tuple[str, float]]:
+    """Train and test accuracy for classification; test loss for regression."""
+    if train.is_classification:
+        found = [("train accuracy", accuracy(model, train))]
+        return found + ([("test accuracy", accuracy(model, test))] if test is not None else [])
+    return [("test loss", model.loss(test.X, test.y))] if test is not None else []
+
+
+def format_score(name: str, value: float) -> str:
+    """Accuracies to three decimals; losses to six, as the seed printed its
+    loss (in scientific notation when huge)."""
+    if name.endswith("accuracy"):
+        return f"{value:.3f}"
+    return f"{value:.6f}" if abs(value) < 1e12 else f"{value:.6e}"
