@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,11 +20,10 @@ from tui_mlp.core.optimizers import DEFAULT_MOMENTUM
 from tui_mlp.core.params import ParamsError, load_params, save_params
 from tui_mlp.core.problem import prepare_data
 from tui_mlp.render.graph import node_label
-from tui_mlp.render.snapshot import SnapshotError
 
 from .commands import MLPCommands
 from .exports import export_snapshot, timestamped
-from .feed import MIN_INTERVAL
+from .feed import CHECK_SECONDS
 from .messages import NodeBlurred, NodeFocused, TrainingFinished, TrainingProgress, TrainRequested
 from .run import Run, data_shape, evaluation_text
 from .screens.help import HelpScreen
@@ -38,6 +37,7 @@ from .widgets.node_details import NodeDetails
 from .widgets.status import RunStatus, StatusLine
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
+PAINT_TRIES = 8  # refreshes to wait for the panels to be painted before the worker goes on anyway
 
 
 class MLPApp(App[None]):
@@ -151,6 +151,15 @@ class MLPApp(App[None]):
         """Whether a run is in progress (possibly paused)."""
         return self.run_state is not None and self.run_state.result is None
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.training:
+            # Answering a key goes before training: the worker waits until its effect is painted.
+            assert self.run_state is not None
+            feed = self.run_state.feed
+            feed.busy()
+            self.call_after_refresh(lambda: self.call_after_refresh(feed.idle))
+        await super().on_event(event)
+
     def on_train_requested(self, message: TrainRequested) -> None:
         cpu = time.thread_time()
         self._cancel_run()
@@ -170,14 +179,24 @@ class MLPApp(App[None]):
         self._when_drawn(run, cpu)  # the worker starts training once the new run is on screen
 
     def _when_drawn(self, run: Run, cpu: float) -> None:
-        """Tell ``run``'s feed, after the next repaint, how much CPU drawing took since ``cpu``."""
-        self.call_after_refresh(lambda: run.feed.drawn(time.thread_time() - cpu))
+        """Tell ``run``'s feed, once the panels are repainted, how much CPU drawing took since ``cpu``."""
+
+        def check(tries: int) -> None:
+            # A refresh can come before the widgets have asked to be repainted: wait for the panels
+            # themselves, so that painting them does not compete with the worker for the CPU.
+            if tries and not all(view.painted for view in self.query(NetworkView)):
+                self.call_after_refresh(check, tries - 1)
+            else:
+                run.feed.drawn(time.thread_time() - cpu)
+
+        self.call_after_refresh(check, PAINT_TRIES)
 
     @work(thread=True, exclusive=True, group="training")
     def _train(self, run: Run) -> None:
         """Train ``run.model`` in this worker thread, posting paced copies to the UI."""
 
         def report(progress: Progress) -> None:
+            run.feed.yield_to_ui()
             new_losses = run.feed.offer(progress)
             if new_losses is not None:
                 parameters = run.model.parameters().copy()
@@ -190,7 +209,7 @@ class MLPApp(App[None]):
             control=run.control,
             on_progress=report,
             progress_every=run.settings.epochs,
-            progress_seconds=MIN_INTERVAL,
+            progress_seconds=CHECK_SECONDS,  # reports are paced by the feed
         )
         self.post_message(TrainingFinished(run, result, run.model.parameters().copy()))
 
@@ -199,6 +218,7 @@ class MLPApp(App[None]):
         if run is not self.run_state or run.result is not None:
             return
         cpu = time.thread_time()
+        run.feed.busy()
         self._show_parameters(message.parameters, run.feed.receive(message.new_losses))
         state = "paused" if run.control.paused else "training"
         scores = evaluation_text(self.after_model, run.train, run.test)
@@ -347,6 +367,8 @@ class MLPApp(App[None]):
         if self.run_state is None or self.after_model is None:
             self.notify("Nothing to export yet: train a network first.", severity="warning")
             return None
+        from tui_mlp.render.snapshot import SnapshotError  # here: it imports every renderer
+
         try:
             written = export_snapshot(path, self.run_state, self.after_model, self.losses, ascii=self._ascii)
         except (SnapshotError, OSError) as error:

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 
 from tui_mlp.core import MLP
-from tui_mlp.render.snapshot import write_snapshot
 
 from .run import Run
 
@@ -21,5 +20,7 @@ def timestamped(stem: str, suffix: str) -> str:
 def export_snapshot(path: Path, run: Run, after: MLP, losses: np.ndarray, *, ascii: bool) -> Path:
     """Write the run's before/after/loss picture to ``path`` (SnapshotError if it cannot);
     for 2-D data it includes the decision boundary."""
+    from tui_mlp.render.snapshot import write_snapshot  # here: it imports every renderer
+
     settings = run.describe(after)
     return write_snapshot(path, run.before, after, losses, settings, ascii=ascii, data=(run.train, run.test))

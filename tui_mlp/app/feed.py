@@ -11,6 +11,8 @@ from tui_mlp.core import Progress
 MIN_INTERVAL = 1 / 15  # at most ~15 live redraws a second
 UI_SHARE = 0.15  # drawing may take at most this share of the time
 FIRST_REPORT = 0.25  # seconds of training before the first live redraw
+CHECK_SECONDS = 0.005  # how often the worker looks whether the UI is busy
+MAX_YIELD = 0.1  # the longest the worker waits for a busy UI at a time
 
 
 class ProgressFeed:
@@ -22,6 +24,11 @@ class ProgressFeed:
     seconds: a short run just shows its end). Each report carries only the losses the UI has
     not seen, and ``losses`` collects them on the UI side. ``ready`` holds the
     worker back until the UI has painted the new run (the first ``drawn``).
+
+    While the UI is busy answering a key or drawing a report (``busy`` until
+    ``idle``), the worker steps aside (``yield_to_ui``) instead of taking turns
+    with it for Python's lock every few milliseconds, which would double the
+    time the person waits.
     """
 
     def __init__(self, epochs: int) -> None:
@@ -32,6 +39,21 @@ class ProgressFeed:
         self._sent = 0
         self._last = 0.0
         self._in_flight = False
+        self._ui_idle = threading.Event()
+        self._ui_idle.set()
+
+    def busy(self) -> None:
+        """UI side: the UI has work the person waits for."""
+        self._ui_idle.clear()
+
+    def idle(self) -> None:
+        """UI side: that work is on screen."""
+        self._ui_idle.set()
+
+    def yield_to_ui(self) -> None:
+        """Worker side: wait (a bounded time) while the UI is busy."""
+        if not self._ui_idle.is_set():
+            self._ui_idle.wait(MAX_YIELD)
 
     @property
     def losses(self) -> np.ndarray:
@@ -59,4 +81,5 @@ class ProgressFeed:
         draw; let the worker go on and space the next report accordingly."""
         self.interval = max(MIN_INTERVAL, cpu_seconds / UI_SHARE)
         self._in_flight = False
+        self.idle()
         self.ready.set()

@@ -139,6 +139,7 @@ class Run:
     def cancel(self) -> None:
         """Stop the worker soon (also if it has not started training yet)."""
         self.control.cancel()
+        self.feed.idle()
         self.feed.ready.set()
 
     def describe(self, after: MLP | None = None) -> dict[str, str]:

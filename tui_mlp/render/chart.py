@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 import numpy as np
-import plotext
 
 MAX_POINTS = 2000  # points handed to plotext; longer histories keep their min/max envelope
 NO_TRAINING = "no training yet: the loss chart appears once training starts"
@@ -22,14 +21,24 @@ def plot_points(losses: np.ndarray, *, log: bool = False) -> tuple[np.ndarray, n
     keep = np.isfinite(values) & ((values > 0) if log else True)
     epochs, values = epochs[keep], values[keep]
     if values.size > MAX_POINTS:
-        buckets = np.array_split(np.arange(values.size), MAX_POINTS // 2)
-        picks = {0, values.size - 1}
-        for bucket in buckets:
-            stretch = values[bucket]
-            picks.update((int(bucket[np.argmin(stretch)]), int(bucket[np.argmax(stretch)])))
-        index = np.array(sorted(picks))
+        index = _envelope(values, MAX_POINTS // 2)
         epochs, values = epochs[index], values[index]
     return epochs, values
+
+
+def _envelope(values: np.ndarray, buckets: int) -> np.ndarray:
+    """Sorted indices of the first and last value and of each stretch's minimum and
+    maximum, the stretches as ``np.array_split(..., buckets)`` cuts them (the
+    first occurrence of a tie, as ``argmin``/``argmax`` pick it)."""
+    size = values.size
+    short, long = divmod(size, buckets)  # `long` stretches of short + 1 values, then the rest of short
+    picks = [np.array([0, size - 1])]
+    for start, count, length in ((0, long, short + 1), (long * (short + 1), buckets - long, short)):
+        if count and length:
+            block = values[start : start + count * length].reshape(count, length)
+            offsets = start + np.arange(count) * length
+            picks += [offsets + block.argmin(axis=1), offsets + block.argmax(axis=1)]
+    return np.unique(np.concatenate(picks))
 
 
 def y_ticks(
@@ -87,6 +96,8 @@ def loss_chart_text(
     7-bit characters only with ``ascii``); a clear message before any training."""
     if not np.isfinite(np.asarray(losses, dtype=np.float64)).any():
         return NO_TRAINING[:width]
+    import plotext  # here: the app plots with textual-plotext's own figure
+
     plotext.clear_figure()
     plotext.theme("pro" if color else "clear")
     plotext.limit_size(False, False)

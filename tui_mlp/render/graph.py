@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from tui_mlp.core import MLP
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def node_label(layer_sizes: Sequence[int], layer: int, index: int) -> str:
@@ -40,6 +43,8 @@ def build_graph(model: MLP, shown: Sequence[Sequence[int]] | None = None) -> nx.
     edges carry ``weight``. ``shown`` optionally restricts each layer to the
     given neuron indices (for drawing big networks); by default all are kept.
     """
+    import networkx as nx  # here: importing it takes a while, and the app's first screen has no graph
+
     sizes = model.layer_sizes
     picks = [np.arange(n) for n in sizes] if shown is None else [np.asarray(s, dtype=int) for s in shown]
     labels = [[node_label(sizes, layer, int(i)) for i in pick] for layer, pick in enumerate(picks)]

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from tui_mlp.core import MLP
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def layer_columns(graph: nx.DiGraph) -> list[list[str]]:
     """Node ids grouped into columns by networkx's layered (topological) ordering, top to bottom."""
+    import networkx as nx  # here, as in ``build_graph``: a slow import
+
     return [
         sorted(generation, key=lambda n: graph.nodes[n]["index"]) for generation in nx.topological_generations(graph)
     ]

@@ -143,6 +143,7 @@ class NetworkDiagram:
         self.scores = importance(model)
         scale = max((float(np.nanmax(np.abs(w))) for w in model.weights), default=0.0)
         self.scale = scale if math.isfinite(scale) else 0.0
+        self._drawn: tuple[tuple[int, int | None], list[list[Segment]]] | None = None
 
     def candidates(self) -> list[Labels]:
         """Label layouts to try, most legible first (see the module docstring)."""
@@ -183,8 +184,11 @@ class NetworkDiagram:
         return Measurement(min(narrowest, options.max_width), min(natural, options.max_width))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        canvas = self.draw(options.max_width, self.height or options.height)
-        for row in canvas.segments():
+        # Textual may render a renderable more than once at one size: draw once per size.
+        size = (options.max_width, self.height or options.height)
+        if self._drawn is None or self._drawn[0] != size:
+            self._drawn = (size, self.draw(*size).segments())
+        for row in self._drawn[1]:
             yield from row
             yield Segment.line()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -30,10 +31,17 @@ class WeightTable:
         self.focus = focus
         self.ascii = ascii
         self.scores = importance(model)
+        self._rendered: tuple[tuple, list[Segment]] | None = None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        max_columns = max((options.max_width - 8) // CELL_WIDTH, 1)
-        yield Group(*(self.layer_table(layer, max_columns) for layer in range(self.model.n_layers)))
+        # Textual renders a renderable more than once (to measure its height, then to paint it):
+        # the tables are laid out once per console and options.
+        key = (id(console), *vars(options).values())
+        if self._rendered is None or self._rendered[0] != key:
+            max_columns = max((options.max_width - 8) // CELL_WIDTH, 1)
+            tables = Group(*(self.layer_table(layer, max_columns) for layer in range(self.model.n_layers)))
+            self._rendered = (key, list(console.render(tables, options)))
+        yield from self._rendered[1]
 
     def keep(self, layer: int) -> int | None:
         return self.focus[1] if self.focus and self.focus[0] == layer else None

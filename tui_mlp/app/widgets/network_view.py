@@ -8,7 +8,9 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import Static
 
 from tui_mlp.core import MLP
@@ -16,6 +18,21 @@ from tui_mlp.render.network import NetworkDiagram
 from tui_mlp.render.table import WeightTable
 
 from ..messages import NodeBlurred, NodeFocused
+
+
+class Drawing(Static):
+    """A panel's drawing; ``painted`` once the screen has rendered its latest update."""
+
+    painted = True
+
+    def update(self, content: RenderableType = "", *, layout: bool = True) -> None:
+        self.painted = False
+        super().update(content, layout=layout)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        self.painted = True
+        return lines
 
 
 class NetworkView(VerticalScroll, can_focus=True):
@@ -37,9 +54,16 @@ class NetworkView(VerticalScroll, can_focus=True):
         self.model: MLP | None = None
         self._empty = empty
         self._ascii = ascii
+        self._drawn: tuple[object, ...] = (None,)  # _drawing_key() of the drawing on screen
 
     def compose(self):
-        yield Static(Text(self._empty, style="dim"), id="drawing")
+        yield Drawing(Text(self._empty, style="dim"), id="drawing")
+
+    @property
+    def painted(self) -> bool:
+        """Whether the screen shows the latest drawing (or cannot show the panel at all)."""
+        drawing = self.query_one("#drawing", Drawing)
+        return drawing.painted or not (self.display and drawing.size.area)
 
     def show(self, model: MLP | None) -> None:
         """Draw ``model`` (None: the empty-panel hint), keeping the cursor where it fits."""
@@ -50,12 +74,25 @@ class NetworkView(VerticalScroll, can_focus=True):
         self.redraw()
 
     def redraw(self) -> None:
-        """Repaint from the current model, mode, size and focus."""
+        """Repaint from the current model, mode, size and focus (unless that is what the panel shows)."""
         if self.is_mounted:
-            # A diagram fills the panel exactly, so only the tables change the layout.
-            self.query_one("#drawing", Static).update(self._drawing(), layout=self.show_table)
+            key = self._drawing_key()
+            if key != self._drawn:
+                self._drawn = key
+                # A diagram fills the panel exactly, so only the tables change the layout.
+                self.query_one("#drawing", Drawing).update(self._drawing(), layout=self.show_table)
         if self.has_focus and self.model is not None:
             self.post_message(NodeFocused(self.id or "", *self.cursor))
+
+    def _drawing_key(self) -> tuple[object, ...]:
+        """What ``_drawing`` depends on (its width comes from the panel when it is rendered)."""
+        if self.model is None:
+            return (None,)
+        focus = self.cursor if self.has_focus else None
+        height = None if self.show_table else max(self.scrollable_content_region.height, 3)
+        model = self.model
+        kind = (id(model), model.activation, model.output_activation, model.layer_sizes)
+        return (*kind, model.parameters().tobytes(), focus, self.show_table, height)
 
     def _drawing(self) -> RenderableType:
         if self.model is None:
