@@ -17,7 +17,7 @@ import numpy as np
 
 from tui_mlp.core import MLP, TrainControl, TrainResult
 from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.metrics import accuracy
+from tui_mlp.core.metrics import format_score, scores
 from tui_mlp.core.mlp import check_layer_sizes
 from tui_mlp.core.problem import DataSpec, TrainingSpec, prepare_data
 
@@ -68,21 +68,18 @@ def data_label(spec: DataSpec) -> str:
     return spec.dataset
 
 
+SHORT_NAMES = {"train accuracy": "train acc", "test accuracy": "test acc", "test loss": "test loss"}
+
+
 def evaluation(model: MLP, train: Dataset, test: Dataset | None) -> list[tuple[str, str]]:
-    """(name, value) pairs: train and test accuracy for classification, test loss for regression."""
-    if train.is_classification:
-        scores = [("train acc", f"{accuracy(model, train):.3f}")]
-        return scores + ([("test acc", f"{accuracy(model, test):.3f}")] if test is not None else [])
-    if test is None:
-        return []
-    loss = model.loss(test.X, test.y)
-    return [("test loss", f"{loss:.6f}" if abs(loss) < 1e12 else f"{loss:.6e}")]
+    """(name, value) pairs as the status line shows them: ``train acc 1.000``, ``test loss …``."""
+    with np.errstate(all="ignore"):
+        return [(SHORT_NAMES[name], format_score(name, value)) for name, value in scores(model, train, test)]
 
 
 def evaluation_text(model: MLP, train: Dataset, test: Dataset | None) -> str:
     """``train acc 1.000 · test acc 0.967`` (classification) or ``test loss 0.012345``."""
-    with np.errstate(all="ignore"):
-        return " · ".join(f"{name} {value}" for name, value in evaluation(model, train, test))
+    return " · ".join(f"{name} {value}" for name, value in evaluation(model, train, test))
 
 
 @dataclass
@@ -162,11 +159,10 @@ class Run:
             described |= {
                 "epochs": f"{self.result.epochs_run:,} of {self.result.epochs:,}",
                 "stopped": self.result.describe(),
-                "final loss": f"{self.result.final_loss:.6f}",
+                "final loss": format_score("loss", self.result.final_loss),
             }
         if after is not None:
-            with np.errstate(all="ignore"):
-                described |= dict(evaluation(after, self.train, self.test))
+            described |= dict(evaluation(after, self.train, self.test))
         return described
 
     def training_record(self) -> dict[str, object]:
