@@ -23,7 +23,7 @@ from .core.losses import LOSSES
 from .core.metrics import format_score, scores
 from .core.optimizers import DEFAULT_MOMENTUM, OPTIMIZERS
 from .core.params import ParamsError, load_params, save_params
-from .core.problem import DataSpec, TrainingSpec, prepare_data
+from .core.problem import DataSpec, TrainingSpec, prepare_data, summary
 from .core.settings import (
     DEFAULT_ACTIVATION,
     DEFAULT_DATASET,
@@ -302,27 +302,12 @@ def _write_snapshot(
 ) -> int:
     from .render.snapshot import SnapshotError, write_snapshot
 
-    after = run.model
-    settings = {
-        "network": "-".join(map(str, after.layer_sizes)),
-        "activation": f"{after.activation} hidden, {after.output_activation} output",
-        "loss": after.loss_name,
-        "data": data.label,
-        "optimizer": training.optimizer,
-        "learning rate": f"{training.learning_rate:g}",
-        "epochs": f"{result.epochs_run:,} of {result.epochs:,}",
-        "seed": str(run.seed),
-        "stopped": result.describe(),
-        "final loss": format_score("loss", result.final_loss),
-    }
-    for line in evaluation_lines(after, run.train, run.test):
-        key, value = line.split(": ")
-        settings[key.lower()] = value
+    settings = summary(run.model, training, data, run.train, run.test, run.seed, result, trained=run.model)
     try:
         path = write_snapshot(
             args.snapshot,
             before,
-            after,
+            run.model,
             result.losses,
             settings,
             width=args.width,

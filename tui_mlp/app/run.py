@@ -19,7 +19,7 @@ from tui_mlp.core import MLP, TrainControl, TrainResult
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.metrics import format_score, scores
 from tui_mlp.core.mlp import check_layer_sizes
-from tui_mlp.core.problem import DataSpec, TrainingSpec, prepare_data
+from tui_mlp.core.problem import DataSpec, TrainingSpec, prepare_data, summary
 
 from .feed import ProgressFeed
 
@@ -71,15 +71,11 @@ def data_label(spec: DataSpec) -> str:
 SHORT_NAMES = {"train accuracy": "train acc", "test accuracy": "test acc", "test loss": "test loss"}
 
 
-def evaluation(model: MLP, train: Dataset, test: Dataset | None) -> list[tuple[str, str]]:
-    """(name, value) pairs as the status line shows them: ``train acc 1.000``, ``test loss …``."""
-    with np.errstate(all="ignore"):
-        return [(SHORT_NAMES[name], format_score(name, value)) for name, value in scores(model, train, test)]
-
-
 def evaluation_text(model: MLP, train: Dataset, test: Dataset | None) -> str:
     """``train acc 1.000 · test acc 0.967`` (classification) or ``test loss 0.012345``."""
-    return " · ".join(f"{name} {value}" for name, value in evaluation(model, train, test))
+    with np.errstate(all="ignore"):
+        found = scores(model, train, test)
+    return " · ".join(f"{SHORT_NAMES[name]} {format_score(name, value)}" for name, value in found)
 
 
 @dataclass
@@ -141,29 +137,11 @@ class Run:
 
     def describe(self, after: MLP | None = None) -> dict[str, str]:
         """The run's settings (and, given the trained ``after``, its scores) as labelled text."""
-        model, training = self.before, self.settings.training
-        optimizer = training.optimizer + (f" ({training.momentum:g})" if training.optimizer == "momentum" else "")
-        described = {
-            "network": "-".join(map(str, model.layer_sizes)),
-            "activation": f"{model.activation} hidden, {model.output_activation} output",
-            "loss": model.loss_name,
-            "data": self.settings.data.label,
-            "samples": f"{len(self.train.X)} training" + (f", {len(self.test.X)} test" if self.test else ""),
-            "optimizer": optimizer,
-            "learning rate": f"{training.learning_rate:g}",
-            "batch size": str(training.batch_size or "full batch"),
-            "weight decay": f"{training.weight_decay:g}",
-            "start": self.origin,
-        }
-        if self.result is not None:
-            described |= {
-                "epochs": f"{self.result.epochs_run:,} of {self.result.epochs:,}",
-                "stopped": self.result.describe(),
-                "final loss": format_score("loss", self.result.final_loss),
-            }
-        if after is not None:
-            described |= dict(evaluation(after, self.train, self.test))
-        return described
+        settings = self.settings
+        described = summary(
+            self.before, settings.training, settings.data, self.train, self.test, self.seed, self.result, after
+        )
+        return described | {"start": self.origin}
 
     def training_record(self) -> dict[str, object]:
         """What trained the network, as ``tui-mlp train --save`` stores it in a parameter file."""

@@ -10,6 +10,7 @@ import numpy as np
 
 from .csvdata import DataError, load_csv, standardise
 from .datasets import Dataset, auto_objective, load_dataset, split
+from .metrics import format_score, scores
 from .mlp import MLP
 from .optimizers import DEFAULT_MOMENTUM
 from .trainer import TrainResult, train
@@ -131,3 +132,41 @@ class TrainingSpec:
             "batch_size": self.batch_size,
             "weight_decay": self.weight_decay,
         }
+
+
+def summary(
+    model: MLP,
+    training: TrainingSpec,
+    data: DataSpec,
+    train_data: Dataset,
+    test_data: Dataset | None,
+    seed: int | None,
+    result: TrainResult | None = None,
+    trained: MLP | None = None,
+) -> dict[str, str]:
+    """A run's settings, how it ended (``result``) and the ``trained`` network's
+    scores, as labelled text (the settings block of a snapshot)."""
+    optimizer = training.optimizer + (f" ({training.momentum:g})" if training.optimizer == "momentum" else "")
+    held_out = f", {len(test_data.X)} test" if test_data is not None else ""
+    described = {
+        "network": "-".join(map(str, model.layer_sizes)),
+        "activation": f"{model.activation} hidden, {model.output_activation} output",
+        "loss": model.loss_name,
+        "data": data.label,
+        "samples": f"{len(train_data.X)} training{held_out}",
+        "optimizer": optimizer,
+        "learning rate": f"{training.learning_rate:g}",
+        "batch size": str(training.batch_size or "full batch"),
+        "weight decay": f"{training.weight_decay:g}",
+        "seed": str(seed),
+    }
+    if result is not None:
+        described |= {
+            "epochs": f"{result.epochs_run:,} of {result.epochs:,}",
+            "stopped": result.describe(),
+            "final loss": format_score("loss", result.final_loss),
+        }
+    if trained is not None:
+        with np.errstate(all="ignore"):
+            described |= {name: format_score(name, value) for name, value in scores(trained, train_data, test_data)}
+    return described
