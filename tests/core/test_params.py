@@ -137,3 +137,16 @@ def test_save_refuses_non_finite_parameters(tmp_path: Path) -> None:
     with pytest.raises(ParamsError, match="cannot save"):
         save_params(tmp_path / "p.json", model)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_full_disk_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "p.json"
+    target.write_text("old")
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tui_mlp.core.files.os.fsync", full)
+    with pytest.raises(ParamsError, match=f"^cannot write {target}: No space left on device$"):
+        save_params(target, MLP([2, 1], seed=0))
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["p.json"]

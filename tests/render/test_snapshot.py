@@ -122,3 +122,19 @@ def test_chart_text_has_the_size_asked_and_no_escapes() -> None:
     lines = text.splitlines()
     assert len(lines) <= 12 and max(map(len, lines)) <= 70 and "\x1b" not in text
     assert loss_chart_text(np.array([]), 70, 12) == NO_TRAINING
+
+
+def test_full_disk_is_one_clear_error_and_keeps_the_old_file(
+    tmp_path: Path, run: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "snap.txt"
+    target.write_text("old")
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tui_mlp.core.files.os.fsync", full)
+    with pytest.raises(SnapshotError) as refused:
+        write_snapshot(target, *run, SETTINGS)
+    assert str(refused.value) == f"cannot write snapshot {target}: No space left on device"
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["snap.txt"]
