@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import secrets
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -19,11 +18,11 @@ from .core import MLP, TrainControl, TrainResult
 from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .core.csvdata import DataError
 from .core.datasets import DATASETS, Dataset, load_dataset
-from .core.losses import LOSSES
+from .core.losses import LOSSES, get_loss
 from .core.metrics import format_score, scores
 from .core.optimizers import DEFAULT_MOMENTUM, OPTIMIZERS
-from .core.params import ParamsError, load_params, save_params
-from .core.problem import DataSpec, TrainingSpec, prepare_data, summary
+from .core.params import ParamsError, load_params, save_params, saved_scaling
+from .core.problem import DataSpec, TrainingSpec, pick_seed, prepare_data, summary, training_record
 from .core.settings import (
     DEFAULT_ACTIVATION,
     DEFAULT_DATASET,
@@ -184,8 +183,11 @@ def _specs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[T
         parser.error("--load takes the network's sizes from the file; drop --hidden/--layers")
     if bool(args.data) != bool(args.target):
         parser.error("--data and --target go together: --data FILE.csv --target COLUMN")
-    if args.loss == "cross_entropy" and args.output not in ("auto", "sigmoid", "softmax"):
-        parser.error(f"argument --loss: cross_entropy needs --output sigmoid or softmax, not {args.output}")
+    if args.output != "auto" and args.loss != "auto":
+        try:
+            get_loss(args.loss, args.output)
+        except ValueError as error:
+            parser.error(f"argument --loss: {error}")
     training = TrainingSpec(
         hidden=args.layers or args.hidden or DEFAULT_HIDDEN,
         activation=args.activation,
@@ -215,7 +217,7 @@ class _Run:
 def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) -> _Run:
     """The network and data the flags describe (ValueError, DataError or ParamsError otherwise)."""
     if not args.load:
-        seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
+        seed = pick_seed(args.seed)
         train_data, test_data = prepare_data(data, seed)
         try:
             model = training.build(train_data, seed)
@@ -225,8 +227,7 @@ def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) ->
     model, saved = load_params(args.load)
     # the file's seed gives back the same train/test split it was trained on
     seed = args.seed if args.seed is not None else saved.get("seed")
-    scaling = saved.get("scaling")
-    train_data, test_data = prepare_data(data, seed, scaling and (np.array(scaling["mean"]), np.array(scaling["std"])))
+    train_data, test_data = prepare_data(data, seed, saved_scaling(saved))
     expected = (train_data.n_inputs, train_data.n_outputs)
     if (model.layer_sizes[0], model.layer_sizes[-1]) != expected:
         raise ParamsError(
@@ -262,7 +263,7 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(line)
     status = 0
     if args.save:
-        record = _training_record(training, data, run, result)
+        record = training_record(training, data, run.seed, run.train, result)
         try:
             saved = save_params(args.save, model, record)
             print(f"Saved parameters to {saved}")
@@ -281,20 +282,6 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def evaluation_lines(model: MLP, train_data: Dataset, test_data: Dataset | None) -> list[str]:
     """``Train accuracy: 1.000`` and ``Test accuracy: 0.967``, or ``Test loss: …``."""
     return [f"{name.capitalize()}: {format_score(name, value)}" for name, value in scores(model, train_data, test_data)]
-
-
-def _training_record(training: TrainingSpec, data: DataSpec, run: _Run, result: TrainResult) -> dict[str, Any]:
-    record = training.record() | data.record()
-    record |= {
-        "epochs": result.epochs_run,
-        "seed": run.seed,
-        "final_loss": result.final_loss,
-        "stopped": result.reason.value,
-    }
-    if run.train.scaling is not None:
-        mean, std = run.train.scaling
-        record["scaling"] = {"mean": mean.tolist(), "std": std.tolist()}
-    return record
 
 
 def _write_snapshot(
@@ -387,8 +374,7 @@ def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             model, saved = load_params(args.load)
         except ParamsError as error:
             return _fail(str(error))
-        if saved.get("scaling"):
-            scaling = (np.array(saved["scaling"]["mean"]), np.array(saved["scaling"]["std"]))
+        scaling = saved_scaling(saved)
     if data.csv_file:
         try:  # a bad table is one clear line here, not a surprise inside the app
             prepare_data(data, 0, scaling)

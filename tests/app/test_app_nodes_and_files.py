@@ -29,7 +29,7 @@ async def test_arrows_move_the_node_cursor_and_the_details_follow() -> None:
         assert "h3" in text and f"{bias:+.4f}" in text
         assert f"{app.after_model.weights[0][0, 2]:+.3f}" in text  # incoming from x1
         assert f"{app.after_model.weights[1][2, 1]:+.3f}" in text  # outgoing to y2
-        hidden = app.after_model.activations(app.run_state.dataset.X)[1][:, 2]
+        hidden = app.after_model.activations(app.run_state.train.X)[1][:, 2]
         for value in hidden:
             assert f"{value:.4f}" in text
         await pilot.press("right", "right", "down", "down", "down")

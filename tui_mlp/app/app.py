@@ -17,7 +17,7 @@ from tui_mlp.core import MLP, Progress
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import DATASETS, Dataset
 from tui_mlp.core.optimizers import DEFAULT_MOMENTUM
-from tui_mlp.core.params import ParamsError, load_params, save_params
+from tui_mlp.core.params import ParamsError, load_params, save_params, saved_scaling
 from tui_mlp.core.problem import prepare_data
 from tui_mlp.render.graph import node_label
 
@@ -425,9 +425,7 @@ class MLPApp(App[None]):
             message = f"{path}: network {sizes} does not fit the data {controls.data_spec().label!r}"
             self.notify(message, title="Load failed", severity="error")
             return
-        scaling = training.get("scaling")
-        if isinstance(scaling, dict):
-            self._scaling = (np.array(scaling["mean"]), np.array(scaling["std"]))
+        self._scaling = saved_scaling(training)
         self._show_loaded(model, str(path))
 
     def _show_loaded(self, model: MLP, origin: str) -> None:

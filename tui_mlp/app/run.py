@@ -7,7 +7,6 @@ same split, the same starting network and the same trained parameters.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +18,7 @@ from tui_mlp.core import MLP, TrainControl, TrainResult
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.metrics import format_score, scores
 from tui_mlp.core.mlp import check_layer_sizes
-from tui_mlp.core.problem import DataSpec, TrainingSpec, prepare_data, summary
+from tui_mlp.core.problem import DataSpec, TrainingSpec, pick_seed, prepare_data, summary, training_record
 
 from .feed import ProgressFeed
 
@@ -40,20 +39,8 @@ class RunSettings:
     seed: int | None
 
     @property
-    def hidden(self) -> tuple[int, ...]:
-        return self.training.hidden
-
-    @property
     def epochs(self) -> int:
         return self.training.epochs
-
-    @property
-    def learning_rate(self) -> float:
-        return self.training.learning_rate
-
-    @property
-    def activation(self) -> str:
-        return self.training.activation
 
     def layer_sizes(self, shape: tuple[int, int] | None = None) -> tuple[int, ...]:
         """All layer sizes for the data (``shape``: its inputs and outputs); ValueError if too big."""
@@ -95,11 +82,6 @@ class Run:
     result: TrainResult | None = None
 
     @property
-    def dataset(self) -> Dataset:
-        """The training data."""
-        return self.train
-
-    @property
     def planar(self) -> bool:
         """Whether the run's data and network have 2 inputs (a decision boundary can be drawn)."""
         return self.train.n_inputs == 2 and self.before.layer_sizes[0] == 2
@@ -115,8 +97,8 @@ class Run:
         """Build the data and the starting network as ``tui-mlp train`` does: ``loaded``
         if it fits the settings, else one from the seed. ValueError or DataError if
         the data cannot be built."""
-        seed = settings.seed if settings.seed is not None else secrets.randbelow(2**32)
-        fits = loaded is not None and loaded.activation == settings.activation
+        seed = pick_seed(settings.seed)
+        fits = loaded is not None and loaded.activation == settings.training.activation
         train, test = prepare_data(settings.data, seed, scaling if fits else None)
         sizes = settings.layer_sizes((train.n_inputs, train.n_outputs))
         if loaded is not None and fits and loaded.layer_sizes == sizes:
@@ -145,15 +127,4 @@ class Run:
 
     def training_record(self) -> dict[str, object]:
         """What trained the network, as ``tui-mlp train --save`` stores it in a parameter file."""
-        record: dict[str, Any] = self.settings.training.record() | self.settings.data.record()
-        record["seed"] = self.seed
-        if self.result is not None:
-            record |= {
-                "epochs": self.result.epochs_run,
-                "final_loss": self.result.final_loss,
-                "stopped": self.result.reason.value,
-            }
-        if self.train.scaling is not None:
-            mean, std = self.train.scaling
-            record["scaling"] = {"mean": mean.tolist(), "std": std.tolist()}
-        return record
+        return training_record(self.settings.training, self.settings.data, self.seed, self.train, self.result)

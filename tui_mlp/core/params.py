@@ -133,6 +133,12 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
     return model, training
 
 
+def saved_scaling(training: dict[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The (mean, std) feature standardisation a loaded file's ``training`` keeps, if any."""
+    scaling = training.get("scaling")
+    return None if scaling is None else (np.array(scaling["mean"]), np.array(scaling["std"]))
+
+
 def _check_scaling(scaling: Any, n_inputs: int) -> None:
     """The feature standardisation saved with a CSV-trained network."""
     if not isinstance(scaling, dict):

@@ -3,6 +3,7 @@ the command line and the app so the same settings give the same numbers."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,7 @@ def prepare_data(
     fraction = spec.test_split
     if fraction is None:
         fraction = 0.0 if not spec.csv_file and spec.dataset in FIXED_DATASETS else DEFAULT_TEST_SPLIT
-    if scaling is not None and len(scaling[0]) != data.n_inputs:
+    if spec.csv_file and scaling is not None and len(scaling[0]) != data.n_inputs:
         raise DataError(f"{spec.csv_file}: {data.n_inputs} feature columns, but the network expects {len(scaling[0])}")
     train, test = split(data, fraction, seed)
     if spec.csv_file:
@@ -170,3 +171,21 @@ def summary(
         with np.errstate(all="ignore"):
             described |= {name: format_score(name, value) for name, value in scores(trained, train_data, test_data)}
     return described
+
+
+def pick_seed(seed: int | None) -> int:
+    """``seed``, or a fresh random one to show the person so the run can be repeated."""
+    return seed if seed is not None else secrets.randbelow(2**32)
+
+
+def training_record(
+    training: TrainingSpec, data: DataSpec, seed: int | None, train_data: Dataset, result: TrainResult | None
+) -> dict[str, Any]:
+    """What trained a network, as a parameter file's ``training`` section keeps it."""
+    record = training.record() | data.record() | {"seed": seed}
+    if result is not None:
+        record |= {"epochs": result.epochs_run, "final_loss": result.final_loss, "stopped": result.reason.value}
+    if train_data.scaling is not None:
+        mean, std = train_data.scaling
+        record["scaling"] = {"mean": mean.tolist(), "std": std.tolist()}
+    return record

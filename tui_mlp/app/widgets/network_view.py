@@ -54,6 +54,7 @@ class NetworkView(VerticalScroll, can_focus=True):
         self.model: MLP | None = None
         self._empty = empty
         self._ascii = ascii
+        self._version = 0  # counts show() calls: the model shown, or its parameters, changed
         self._drawn: tuple[object, ...] = (None,)  # _drawing_key() of the drawing on screen
 
     def compose(self):
@@ -68,6 +69,7 @@ class NetworkView(VerticalScroll, can_focus=True):
     def show(self, model: MLP | None) -> None:
         """Draw ``model`` (None: the empty-panel hint), keeping the cursor where it fits."""
         self.model = model
+        self._version += 1
         if model is not None:
             layer = min(self.cursor[0], len(model.layer_sizes) - 1)
             self.cursor = (layer, min(self.cursor[1], model.layer_sizes[layer] - 1))
@@ -90,9 +92,7 @@ class NetworkView(VerticalScroll, can_focus=True):
             return (None,)
         focus = self.cursor if self.has_focus else None
         height = None if self.show_table else max(self.scrollable_content_region.height, 3)
-        model = self.model
-        kind = (id(model), model.activation, model.output_activation, model.layer_sizes)
-        return (*kind, model.parameters().tobytes(), focus, self.show_table, height)
+        return (self._version, focus, self.show_table, height)
 
     def _drawing(self) -> RenderableType:
         if self.model is None:

@@ -37,7 +37,7 @@ def describe_node(model: MLP, layer: int, index: int, X: np.ndarray) -> Group:
     if layer < len(sizes) - 1:
         facts.add_row("out", _weights(names[layer + 1], model.weights[layer][index]))
     samples = Table("sample", "inputs", "output", box=None, padding=(0, 1), header_style="bold")
-    outputs = model.activations(X)[layer][:, index]
+    outputs = model.activations(X[:MAX_SHOWN])[layer][:, index]
     for row, (inputs, value) in enumerate(zip(X[:MAX_SHOWN], outputs), start=1):
         samples.add_row(f"#{row}", " ".join(f"{x:g}" for x in inputs), f"{value:.4f}")
     more = Text(_more(len(X)).strip(), style="dim")
