@@ -25,7 +25,7 @@ from .commands import MLPCommands
 from .exports import export_snapshot, timestamped
 from .feed import CHECK_SECONDS
 from .messages import NodeBlurred, NodeFocused, TrainingFinished, TrainingProgress, TrainRequested
-from .run import Run, data_shape, evaluation_text
+from .run import Run, data_shape, evaluation_text, preview_data
 from .screens.help import HelpScreen
 from .screens.path_prompt import PathPrompt
 from .signals import install_exit_signals  # reliability: SIGTERM/SIGHUP end cleanly
@@ -307,10 +307,10 @@ class MLPApp(App[None]):
     def _paint_boundary(self) -> None:
         """Paint the After network's boundary, or the focused hidden node's activation."""
         view = self.query_one(BoundaryView)
-        if self.after_model is None or not self._planar():
+        data = self._data()
+        if self.after_model is None or data is None or not self._planar():
             view.show(None, None)
             return
-        data = self._data()
         if self._boundary_node is not None:
             panel, layer, index = self._boundary_node
             network = self.query_one(f"#{panel}", NetworkView)
@@ -337,8 +337,9 @@ class MLPApp(App[None]):
 
     def on_node_focused(self, message: NodeFocused) -> None:
         view = self.query_one(f"#{message.panel_id}", NetworkView)
-        if view.model is not None:
-            X = self._data()[0].X
+        data = self._data()
+        if view.model is not None and data is not None:
+            X = data[0].X
             self.query_one(NodeDetails).show(view.model, message.layer, message.index, X, str(view.border_title))
         node = (message.panel_id, message.layer, message.index)
         if node != self._boundary_node:
@@ -350,11 +351,16 @@ class MLPApp(App[None]):
             self._boundary_node = None
             self._paint_boundary()
 
-    def _data(self) -> tuple[Dataset, Dataset | None]:
-        """The current run's (train, test) data, else the data the dataset field names."""
+    def _data(self) -> tuple[Dataset, Dataset | None] | None:
+        """The current run's (train, test) data, else the data the dataset field names
+        (None if the fields do not name data that can be built)."""
         if self.run_state is not None:
             return self.run_state.train, self.run_state.test
-        return prepare_data(self.query_one(ControlBar).data_spec(), 0, self._scaling)
+        try:
+            spec = self.query_one(ControlBar).data_spec()
+            return preview_data(spec) if self._scaling is None else prepare_data(spec, 0, self._scaling)
+        except (ValueError, DataError):
+            return None
 
     # --- files ----------------------------------------------------------------------
 

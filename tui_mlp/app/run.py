@@ -23,10 +23,16 @@ from tui_mlp.core.problem import DataSpec, TrainingSpec, pick_seed, prepare_data
 from .feed import ProgressFeed
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
+def preview_data(spec: DataSpec) -> tuple[Dataset, Dataset | None]:
+    """The (train, test) data ``spec`` names, as seed 0 splits it: what the panels show
+    before a run exists (ValueError or DataError if it cannot be built)."""
+    return prepare_data(spec, 0)
+
+
 def data_shape(spec: DataSpec) -> tuple[int, int]:
     """(inputs, outputs) of the data ``spec`` names (ValueError or DataError if it cannot be read)."""
-    train, _ = prepare_data(spec, 0)
+    train, _ = preview_data(spec)
     return train.n_inputs, train.n_outputs
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import Dataset
-from .files import describe_os_error
+from .files import FileTooLarge, describe_os_error, read_limited
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -77,10 +77,9 @@ def _read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[int,
     """The header and the non-blank data rows, each with its line number in the file."""
     name = os.fspath(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise DataError(f"{name}: file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}")
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        text = read_limited(path, MAX_FILE_BYTES).decode("utf-8-sig")
+    except FileTooLarge as error:
+        raise DataError(str(error)) from None
     except UnicodeDecodeError:
         raise DataError(f"{name}: not a text file (invalid UTF-8)") from None
     except (OSError, ValueError) as error:  # ValueError: a NUL in the path

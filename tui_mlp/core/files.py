@@ -29,6 +29,19 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     return target
 
 
+class FileTooLarge(Exception):
+    """A file over the size limit its reader allows; the message names it."""
+
+
+def read_limited(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of ``path``: FileTooLarge if it is larger than ``limit`` bytes,
+    OSError (or ValueError, for a NUL in the path) if it cannot be read."""
+    size = os.path.getsize(path)
+    if size > limit:
+        raise FileTooLarge(f"{os.fspath(path)}: file is {size:,} bytes, more than the limit of {limit:,}")
+    return Path(path).read_bytes()
+
+
 def _new_file_mode() -> int:
     """The mode ``open()`` would give a new file (0o666 less the umask), not mkstemp's 0o600."""
     umask = os.umask(0)

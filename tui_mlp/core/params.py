@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .files import atomic_write, describe_os_error
+from .files import FileTooLarge, atomic_write, describe_os_error, read_limited
 from .losses import LOSSES
 from .mlp import MLP, check_layer_sizes
 
@@ -75,10 +75,9 @@ def load_params(path: str | os.PathLike[str]) -> tuple[MLP, dict[str, Any]]:
     """Read a parameter file; returns the network and its training settings."""
     name = os.fspath(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise ParamsError(f"{name}: file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}")
-        raw = Path(path).read_bytes()
+        raw = read_limited(path, MAX_FILE_BYTES)
+    except FileTooLarge as error:
+        raise ParamsError(str(error)) from None
     except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise ParamsError(f"cannot read {describe_os_error(path, error)}") from None
     try:

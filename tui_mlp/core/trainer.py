@@ -162,7 +162,7 @@ def train(
     if batch_size is None or batch_size >= n:
         epoch_loss = _Pass(model, X, y, grad).step
     else:
-        epoch_loss = _MiniBatches(model, X, y, grad, batch_size, shuffle_seed).step
+        epoch_loss = _MiniBatches(model, X, y, grad, ones, batch_size, shuffle_seed).step
     done = 0
     with np.errstate(all="ignore"):
         for epoch in range(epochs):
@@ -203,7 +203,14 @@ class _MiniBatches:
     """One epoch of shuffled mini-batch gradient descent."""
 
     def __init__(
-        self, model: MLP, X: np.ndarray, y: np.ndarray, grad: np.ndarray, batch_size: int, seed: int | None
+        self,
+        model: MLP,
+        X: np.ndarray,
+        y: np.ndarray,
+        grad: np.ndarray,
+        ones: np.ndarray,
+        batch_size: int,
+        seed: int | None,
     ) -> None:
         self.X, self.y = X, y
         self.rng = np.random.default_rng(seed)
@@ -211,7 +218,7 @@ class _MiniBatches:
         self.bounds = [(lo, min(lo + batch_size, n)) for lo in range(0, n, batch_size)]
         sizes = {hi - lo for lo, hi in self.bounds}
         self.passes = {size: _Pass(model, np.empty((size, X.shape[1])), grad=grad) for size in sizes}
-        self.ones = np.ones_like(grad)
+        self.ones = ones
         self.weight = {size: (size / n if model.loss_function.mean else 1.0) for size in sizes}
 
     def step(self, update: Update, backup: np.ndarray) -> float:
