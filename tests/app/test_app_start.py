@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_helpers import SIZE, app_test, screen_text, train_to_end
+from app_helpers import SIZE, app_test, region_text, screen_text, train_to_end
 
 from tui_mlp.app import MLPApp
 from tui_mlp.app.widgets.controls import HIDDEN_PROMPT
@@ -49,6 +49,10 @@ async def test_80x24_is_usable() -> None:
             assert region.right <= 80 and region.bottom <= 24, name
         await train_to_end(pilot)
         assert app.run_state.result is not None
+        await pilot.pause()
+        chart = region_text(app, "#loss").splitlines()
+        y_labels = [line.split("┤")[0].strip("│ ") for line in chart if "┤" in line]
+        assert len(y_labels) == 3 and y_labels[-1] == "0.00", "\n".join(chart)  # top, middle, bottom of 3 plot rows
 
 
 @app_test

@@ -59,3 +59,39 @@ def test_tiny_or_huge_losses_keep_short_labels_and_a_plot(losses: list[float]) -
     assert_line_inside_frame(text, 40)
     labels = [line.split("┤")[0].strip() for line in text.splitlines() if "┤" in line]
     assert labels and max(map(len, labels)) <= 8 and len(set(labels)) == len(labels)
+
+
+LOSSES = 0.5 * np.exp(-np.arange(10_000) / 1000) + 0.003
+
+
+def frame_rows(text: str) -> list[str]:
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if "┌" in line)
+    bottom = next(i for i, line in enumerate(lines) if "└" in line)
+    return lines[top + 1 : bottom]
+
+
+def test_a_short_chart_gives_its_title_and_axis_label_rows_to_the_plot() -> None:
+    """At the 6 rows an 80×24 terminal leaves, three rows plot, labelled top to bottom."""
+    text = loss_chart_text(LOSSES, 48, 6)
+    lines = text.splitlines()
+    assert len(lines) == 6 and "┌" in lines[0] and "epoch" not in text and "last" not in text
+    assert [row.split("┤")[0].strip() for row in frame_rows(text)] == ["0.50", "0.25", "0.00"]
+    assert lines[-1].split() == ["1", "2,501", "5,000", "7,500", "10,000"]
+
+
+@pytest.mark.parametrize(
+    ("width", "title"),
+    [
+        (70, "loss per epoch: last 0.003023, lowest 0.003023"),
+        (48, "last 0.003023, lowest 0.003023"),
+        (30, None),
+    ],
+)
+def test_the_title_is_shortened_to_fit_or_left_out(width: int, title: str | None) -> None:
+    lines = loss_chart_text(LOSSES, width, 12).splitlines()
+    if title is None:
+        assert "┌" in lines[0] and "last" not in lines[0]
+    else:
+        assert lines[0].strip() == title
+    assert len(frame_rows("\n".join(lines))) == (8 if title is None else 7)

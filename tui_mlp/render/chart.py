@@ -63,30 +63,51 @@ def y_ticks(
     return ticks.tolist(), labels, (low, high)
 
 
+LABELLED_HEIGHT = 10  # below this many rows the chart drops its title and axis labels for plot rows
+
+
 def plot_losses(
-    plt: Any, losses: np.ndarray, *, log: bool = False, marker: str = "braille", rows: int | None = None
+    plt: Any,
+    losses: np.ndarray,
+    *,
+    log: bool = False,
+    marker: str = "braille",
+    size: tuple[int, int] | None = None,
 ) -> None:
     """Configure ``plt`` (the plotext module, or a textual-plotext ``PlotextPlot.plt``)
-    to draw loss per epoch; size and theme are left to the caller. ``rows``, the
-    plot's height when known, keeps y ticks at most one to a row."""
+    to draw loss per epoch; theme is left to the caller. Given the chart's ``size``
+    (width, height), a short chart gives its title and axis-label rows to the plot,
+    the title is shortened to fit, and y ticks stay at most one to a row."""
     plt.clear_data()
     epochs, values = plot_points(losses, log=log)
-    plt.xlabel("epoch")
-    plt.ylabel("loss (log scale)" if log else "loss")
+    width, height = size or (None, None)
+    labelled = height is None or height >= LABELLED_HEIGHT
+    plt.xlabel("epoch" if labelled else "")
+    plt.ylabel(("loss (log scale)" if log else "loss") if labelled else "")
     plt.yscale("log" if log else "linear")
     if not values.size:
-        plt.title(NO_TRAINING)
+        plt.title(NO_TRAINING if labelled else "")
         return
-    plt.title(f"loss per epoch: last {values[-1]:.4g}, lowest {values.min():.4g}")
+    if labelled:
+        plt.title(_title(values, width))
     plt.plot(epochs.tolist(), values.tolist(), marker=marker)
     last = int(epochs[-1])
     ticks = sorted({int(t) for t in np.linspace(int(epochs[0]), last, 5).round()})
     plt.xticks(ticks, [f"{t:,}" for t in ticks])
+    rows = None if height is None else height - (5 if labelled else 3)  # frame, tick labels (title, axis labels)
     count = 5 if rows is None else min(max(rows, 1), 5)
     y_positions, y_labels, limits = y_ticks(values, log=log, count=count)
     if limits != (values.min(), values.max()):  # plotext spans the data by itself
         plt.ylim(*(np.log10(limits) if log else limits))
     plt.yticks(y_positions, y_labels)
+
+
+def _title(values: np.ndarray, width: int | None) -> str:
+    """The longest title that fits ``width``; none if none does (plotext would
+    drop it and leave its row blank)."""
+    numbers = f"last {values[-1]:.4g}, lowest {values.min():.4g}"
+    fitting = [t for t in (f"loss per epoch: {numbers}", numbers) if width is None or len(t) + 6 <= width]
+    return fitting[0] if fitting else ""
 
 
 def loss_chart_text(
@@ -102,8 +123,7 @@ def loss_chart_text(
     plotext.theme("pro" if color else "clear")
     plotext.limit_size(False, False)
     plotext.plotsize(width, height)
-    rows = height - 5  # title, frame top and bottom, tick labels, axis labels
-    plot_losses(plotext, losses, log=log, marker="*" if ascii else "braille", rows=rows)
+    plot_losses(plotext, losses, log=log, marker="*" if ascii else "braille", size=(width, height))
     text = plotext.build()
     plotext.clear_figure()
     if not color:

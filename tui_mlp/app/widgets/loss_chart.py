@@ -23,8 +23,11 @@ class LossChart(PlotextPlot):
         """Plot ``losses`` (one per epoch so far)."""
         self.losses = losses
         self.plt.clear_figure()
-        plot_losses(self.plt, losses, log=self.log)
+        plot_losses(self.plt, losses, log=self.log, size=(self.content_size.width, self.content_size.height))
         self.refresh()
 
     def watch_log(self) -> None:
+        self.show(self.losses)
+
+    def on_resize(self) -> None:
         self.show(self.losses)
