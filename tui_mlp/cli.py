@@ -21,7 +21,7 @@ from .core.datasets import DATASETS, Dataset, load_dataset
 from .core.losses import LOSSES, get_loss
 from .core.metrics import format_score, scores
 from .core.optimizers import DEFAULT_MOMENTUM, OPTIMIZERS
-from .core.params import ParamsError, load_params, save_params, saved_scaling
+from .core.params import ParamsError, check_fits, load_params, save_params, saved_scaling
 from .core.problem import DataSpec, TrainingSpec, pick_seed, prepare_data, summary, training_record
 from .core.settings import (
     DEFAULT_ACTIVATION,
@@ -228,12 +228,7 @@ def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) ->
     # the file's seed gives back the same train/test split it was trained on
     seed = args.seed if args.seed is not None else saved.get("seed")
     train_data, test_data = prepare_data(data, seed, saved_scaling(saved))
-    expected = (train_data.n_inputs, train_data.n_outputs)
-    if (model.layer_sizes[0], model.layer_sizes[-1]) != expected:
-        raise ParamsError(
-            f"{args.load}: network {'-'.join(map(str, model.layer_sizes))} does not fit {data.label!r} "
-            f"({expected[0]} inputs, {expected[1]} outputs)"
-        )
+    check_fits(model, args.load, data.label, (train_data.n_inputs, train_data.n_outputs))
     return _Run(model, train_data, test_data, seed)
 
 

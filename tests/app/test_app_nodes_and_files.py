@@ -6,7 +6,8 @@ import numpy as np
 from app_helpers import SIZE, app_test, region_text, train_to_end
 
 from tui_mlp.app import MLPApp
-from tui_mlp.core.params import load_params
+from tui_mlp.core import MLP
+from tui_mlp.core.params import load_params, save_params
 
 
 def details(app: MLPApp) -> str:
@@ -103,3 +104,22 @@ async def test_palette_exports_svg_and_saves_and_loads_parameters(tmp_path) -> N
             await train_to_end(pilot2)
             assert np.array_equal(other.run_state.before.parameters(), model.parameters())
             assert "loaded from" in str(other.query_one("#status").render())
+
+
+@app_test
+async def test_loading_a_network_that_does_not_fit_its_data_changes_nothing(tmp_path) -> None:
+    """The file names xor (2 inputs, 1 output) but holds a 4-5-2 network: refused, and
+    the dataset field, the panels and the status stay as they were."""
+    path = tmp_path / "p.json"
+    save_params(path, MLP((4, 5, 2), seed=0), {"dataset": "xor"})
+    app = MLPApp(seed=0, dataset="moons", epochs=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        before = app.query_one("#before").model.parameters().copy()
+        status = str(app.query_one("#status").render())
+        app.load_parameters(path)
+        await pilot.pause()
+        assert app.query_one("#dataset").value == "moons"
+        assert np.array_equal(app.query_one("#before").model.parameters(), before)
+        assert str(app.query_one("#status").render()) == status
+        assert any("does not fit 'xor' (2 inputs, 1 output" in n.message for n in app._notifications)

@@ -17,7 +17,7 @@ from tui_mlp.core import MLP, Progress
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import DATASETS, Dataset
 from tui_mlp.core.optimizers import DEFAULT_MOMENTUM
-from tui_mlp.core.params import ParamsError, load_params, save_params, saved_scaling
+from tui_mlp.core.params import ParamsError, check_fits, load_params, save_params, saved_scaling
 from tui_mlp.core.problem import prepare_data
 from tui_mlp.render.graph import node_label
 
@@ -418,18 +418,16 @@ class MLPApp(App[None]):
             self.notify(str(error), title="Load failed", severity="error")
             return
         controls = self.query_one(ControlBar)
+        chosen = controls.value("dataset")
         name = training.get("dataset")
         if isinstance(name, str) and name in DATASETS:
-            controls.set_value("dataset", name)
+            controls.set_value("dataset", name)  # the data the file was trained on
         try:
-            shape = data_shape(controls.data_spec())
-        except (ValueError, DataError) as error:
+            spec = controls.data_spec()
+            check_fits(model, path, spec.label, data_shape(spec))
+        except (ValueError, DataError, ParamsError) as error:
+            controls.set_value("dataset", chosen)
             self.notify(str(error), title="Load failed", severity="error")
-            return
-        if (model.layer_sizes[0], model.layer_sizes[-1]) != shape:
-            sizes = "-".join(map(str, model.layer_sizes))
-            message = f"{path}: network {sizes} does not fit the data {controls.data_spec().label!r}"
-            self.notify(message, title="Load failed", severity="error")
             return
         self._scaling = saved_scaling(training)
         self._show_loaded(model, str(path))

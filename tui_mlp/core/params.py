@@ -132,6 +132,16 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
     return model, training
 
 
+def check_fits(model: MLP, path: str | os.PathLike[str], label: str, shape: tuple[int, int]) -> None:
+    """ParamsError unless ``model``, loaded from ``path``, has the (inputs, outputs)
+    ``shape`` of the data ``label`` names."""
+    if (model.layer_sizes[0], model.layer_sizes[-1]) != shape:
+        raise ParamsError(
+            f"{os.fspath(path)}: network {'-'.join(map(str, model.layer_sizes))} does not fit {label!r} "
+            f"({shape[0]} inputs, {shape[1]} outputs)"
+        )
+
+
 def saved_scaling(training: dict[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
     """The (mean, std) feature standardisation a loaded file's ``training`` keeps, if any."""
     scaling = training.get("scaling")
