@@ -33,7 +33,7 @@ from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset, label_indices
 
 from . import palette
-from .graph import node_label
+from .graph import check_node, node_label
 
 MARGIN = 0.10  # of the data's range, on each side
 LEVELS = 6  # colour brightness steps of confidence
@@ -137,8 +137,7 @@ class DecisionBoundary:
         title: str = "",
     ) -> None:
         sizes = model.layer_sizes
-        if node is not None and not (0 <= node[0] < len(sizes) and 0 <= node[1] < sizes[node[0]]):
-            raise ValueError(f"node {node} is not a neuron of a {'-'.join(map(str, sizes))} network")
+        check_node(sizes, node, "node")
         self.model, self.train, self.test = model, train, test
         self.node, self.ascii, self.title = node, ascii, title
         self.width, self.height = width, height

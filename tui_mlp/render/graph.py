@@ -24,6 +24,13 @@ def node_label(layer_sizes: Sequence[int], layer: int, index: int) -> str:
     return f"h{layer}_{index + 1}"
 
 
+def check_node(layer_sizes: Sequence[int], node: tuple[int, int] | None, what: str) -> None:
+    """ValueError naming ``what`` unless ``node`` is None or a (layer, index) of a
+    neuron in a network with ``layer_sizes``."""
+    if node is not None and not (0 <= node[0] < len(layer_sizes) and 0 <= node[1] < layer_sizes[node[0]]):
+        raise ValueError(f"{what} {node} is not a neuron of a {'-'.join(map(str, layer_sizes))} network")
+
+
 def layer_title(model: MLP, layer: int) -> str:
     """Column heading: ``Input``, ``Hidden (sigmoid)``, ``Hidden 2 (relu)``, ``Output (sigmoid)``."""
     last = len(model.layer_sizes) - 1

@@ -39,7 +39,7 @@ from tui_mlp.core import MLP
 
 from . import palette
 from .canvas import Canvas, ease
-from .graph import build_graph, layer_title
+from .graph import build_graph, check_node, layer_title
 from .layout import importance, layer_columns, most_important, spread, strongest
 
 MAX_LABELLED_EDGES = 64
@@ -127,8 +127,7 @@ class NetworkDiagram:
         keys: bool = True,
     ) -> None:
         sizes = model.layer_sizes
-        if focus is not None and not (0 <= focus[0] < len(sizes) and 0 <= focus[1] < sizes[focus[0]]):
-            raise ValueError(f"focus {focus} is not a neuron of a {'-'.join(map(str, sizes))} network")
+        check_node(sizes, focus, "focus")
         self.model = model
         self.title = title
         self.focus = focus
