@@ -298,5 +298,5 @@ def test_label_indices() -> None:
 
 def test_auto_objective() -> None:
     assert auto_objective("multiclass") == ("softmax", "cross_entropy")
-    assert auto_objective("regression") == ("linear", "sse")
+    assert auto_objective("regression") == ("linear", "mse")
     assert auto_objective("binary") == ("sigmoid", "sse")

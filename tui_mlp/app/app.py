@@ -315,7 +315,7 @@ class MLPApp(App[None]):
             panel, layer, index = self._boundary_node
             network = self.query_one(f"#{panel}", NetworkView)
             model = network.model
-            if model is not None and 0 < layer < model.n_layers and index < model.layer_sizes[layer]:
+            if model is not None and 0 < layer < model.n_layers and index < model.layer_sizes[layer]:  # a hidden node
                 name = node_label(model.layer_sizes, layer, index)
                 title = f"{name} activation · {network.border_title}"
                 view.show(model, data, (layer, index), title)

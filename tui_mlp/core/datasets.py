@@ -65,9 +65,10 @@ def label_indices(values: np.ndarray, task: str) -> np.ndarray:
 
 def auto_objective(task: str) -> tuple[str, str]:
     """(output activation, loss) for ``auto``: softmax with cross-entropy for
-    multi-class labels, linear outputs for regression, otherwise the seed's
-    sigmoid outputs with squared error."""
-    return {"multiclass": ("softmax", "cross_entropy"), "regression": ("linear", "sse")}.get(task, ("sigmoid", "sse"))
+    multi-class labels, linear outputs with the mean squared error for regression
+    (a summed loss grows with the sample count until the default learning rate
+    diverges), otherwise the seed's sigmoid outputs with its summed squared error."""
+    return {"multiclass": ("softmax", "cross_entropy"), "regression": ("linear", "mse")}.get(task, ("sigmoid", "sse"))
 
 
 Generator = Callable[..., Dataset]
