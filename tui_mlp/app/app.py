@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -143,6 +144,12 @@ class MLPApp(App[None]):
         if self._loaded is not None:
             self._show_loaded(*self._loaded)
         self._place_boundary()
+        # The modules and widgets live as long as the app: keep them out of the cyclic
+        # garbage collector's full passes, which otherwise stall a key press for 50+ ms.
+        self.call_after_refresh(gc.freeze)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # what the app leaves behind is collected again
 
     # --- training -----------------------------------------------------------------
 
