@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_mlp.core import MLP
+from tui_mlp.core import MLP, problem
 from tui_mlp.core.csvdata import DataError, load_csv
 from tui_mlp.core.datasets import Dataset, load_dataset, split
 from tui_mlp.core.metrics import accuracy
@@ -80,6 +80,32 @@ def test_given_scaling_replaces_the_training_statistics() -> None:
 def test_bad_csv_raises_data_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no column 'kind'"):
         prepare_data(DataSpec(csv_file=IRIS, targets=("kind",)), seed=0)
+
+
+def test_a_csv_file_is_parsed_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app reads the table to check the fields, to preview and to train: one parse,
+    until the file changes; the shared parse cannot be written through."""
+    parsed: list[str] = []
+
+    def counting_load_csv(path: str, targets: tuple[str, ...]) -> Dataset:
+        parsed.append(path)
+        return load_csv(path, targets)
+
+    monkeypatch.setattr(problem, "load_csv", counting_load_csv)
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,kind\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,1,x\n")
+    spec = DataSpec(csv_file=str(path), targets=("kind",), test_split=0.0)
+    first, _ = prepare_data(spec, seed=0)
+    second, _ = prepare_data(spec, seed=1)
+    assert len(parsed) == 1 and np.array_equal(first.X, second.X)
+    with pytest.raises(ValueError, match="read-only"):
+        second.y[0, 0] = 5.0
+    path.write_text("a,b,kind\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,1,x\n2,2,y\n")
+    third, _ = prepare_data(spec, seed=0)
+    assert len(parsed) == 2 and len(third.X) == 6
+    path.unlink()
+    with pytest.raises(DataError, match="cannot read"):
+        prepare_data(spec, seed=0)
 
 
 def test_records() -> None:
