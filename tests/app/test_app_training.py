@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from app_helpers import SIZE, app_test, cli_run, result, settle, status_text, train_to_end
+from app_helpers import SIZE, app_test, cli_run, region_text, result, settle, status_text, train_to_end
 
 from tui_mlp.app import MLPApp
 from tui_mlp.core import MLP, StopReason, train
@@ -123,3 +123,19 @@ async def test_divergence_stops_and_keeps_the_last_finite_network() -> None:
         assert f"diverged at epoch {run.diverged_at}" in status_text(app)
         assert np.isfinite(app.after_model.parameters()).all()
         assert "loaded from --load" in status_text(app)
+
+
+@app_test
+async def test_the_log_scale_stays_on_for_the_next_run() -> None:
+    """A new run starts with an empty chart; on the log scale plotext could not build it (crash)."""
+    app = MLPApp(seed=0, epochs=300)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        app.query_one("#before").focus()
+        await pilot.press("l")
+        assert app.query_one("#loss").log
+        app.query_one("#hidden").focus()
+        await train_to_end(pilot)
+        assert app.is_running and app._exception is None
+        chart = region_text(app, "#loss")
+        assert "loss (log scale)" in chart and "last 0.5243" in chart

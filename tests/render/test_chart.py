@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from tui_mlp.render.chart import loss_chart_text
+from tui_mlp.render.chart import loss_chart_text, plot_losses
 
 
 def is_braille(char: str) -> bool:
@@ -95,3 +95,16 @@ def test_the_title_is_shortened_to_fit_or_left_out(width: int, title: str | None
     else:
         assert lines[0].strip() == title
     assert len(frame_rows("\n".join(lines))) == (8 if title is None else 7)
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_an_empty_chart_builds_on_either_scale(log: bool) -> None:
+    """The app plots an empty history when a run starts, also with the log scale on;
+    the message is shortened to fit instead of dropped."""
+    import plotext
+
+    plotext.clear_figure()
+    plotext.plotsize(48, 12)
+    plot_losses(plotext, np.empty(0), log=log, size=(48, 12))
+    assert plotext.uncolorize(plotext.build()).splitlines()[0].strip() == "no training yet"
+    plotext.clear_figure()

@@ -84,12 +84,13 @@ def plot_losses(
     labelled = height is None or height >= LABELLED_HEIGHT
     plt.xlabel("epoch" if labelled else "")
     plt.ylabel(("loss (log scale)" if log else "loss") if labelled else "")
-    plt.yscale("log" if log else "linear")
+    plt.yscale("log" if log and values.size else "linear")  # plotext cannot build an empty log-scale plot
     if not values.size:
-        plt.title(NO_TRAINING if labelled else "")
+        plt.title(_fitting((NO_TRAINING, "no training yet"), width))
         return
     if labelled:
-        plt.title(_title(values, width))
+        numbers = f"last {values[-1]:.4g}, lowest {values.min():.4g}"
+        plt.title(_fitting((f"loss per epoch: {numbers}", numbers), width))
     plt.plot(epochs.tolist(), values.tolist(), marker=marker)
     last = int(epochs[-1])
     ticks = sorted({int(t) for t in np.linspace(int(epochs[0]), last, 5).round()})
@@ -102,12 +103,10 @@ def plot_losses(
     plt.yticks(y_positions, y_labels)
 
 
-def _title(values: np.ndarray, width: int | None) -> str:
-    """The longest title that fits ``width``; none if none does (plotext would
-    drop it and leave its row blank)."""
-    numbers = f"last {values[-1]:.4g}, lowest {values.min():.4g}"
-    fitting = [t for t in (f"loss per epoch: {numbers}", numbers) if width is None or len(t) + 6 <= width]
-    return fitting[0] if fitting else ""
+def _fitting(titles: tuple[str, ...], width: int | None) -> str:
+    """The first of ``titles`` that fits ``width``; none if none does (plotext
+    would drop it and leave its row blank)."""
+    return next((title for title in titles if width is None or len(title) + 6 <= width), "")
 
 
 def loss_chart_text(
