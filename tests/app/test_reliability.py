@@ -31,6 +31,7 @@ from textual.widgets import Input
 from textual.worker import WorkerState
 
 from tui_mlp.app import MLPApp
+from tui_mlp.app.run import Run
 from tui_mlp.core import StopReason
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -320,3 +321,32 @@ def test_a_dropped_connection_ends_the_app_without_hanging(tmp_path: Path) -> No
         assert not _leftovers(tmp_path) and list(tmp_path.iterdir()) == []
     finally:
         term.close()
+
+
+@pytest.mark.parametrize("paused", [False, True])
+@app_test
+async def test_an_app_ending_without_quit_stops_its_worker(paused: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``exit()`` (or a crash) skips ctrl+q's cancel: unmounting cancels the run, so
+    the training thread returns instead of keeping the process alive."""
+    returned = threading.Event()
+    fit = Run.fit
+
+    def watched_fit(self: Run, **options: object) -> object:
+        try:
+            return fit(self, **options)
+        finally:
+            returned.set()
+
+    monkeypatch.setattr(Run, "fit", watched_fit)
+    app = MLPApp(seed=0, epochs=LONG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        run = app.run_state
+        if paused:
+            app.action_pause()
+        app.exit()
+    try:
+        assert returned.wait(timeout=10), "the training thread kept running after the app ended"
+    finally:
+        run.cancel()  # (so that a failure does not hang the test run too)

@@ -149,6 +149,7 @@ class MLPApp(App[None]):
         self.call_after_refresh(gc.freeze)
 
     def on_unmount(self) -> None:
+        self._cancel_run()  # however the app ends, a waiting or training worker stops
         gc.unfreeze()  # what the app leaves behind is collected again
 
     # --- training -----------------------------------------------------------------
