@@ -32,10 +32,11 @@ async def train_to_end(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-async def settle(pilot: Pilot) -> None:
-    """Wait for the training worker to end and its last messages to be handled."""
+async def settle(pilot: Pilot, timeout: float | None = None) -> None:
+    """Wait for the training worker to end (within ``timeout`` seconds, if given) and
+    its last messages to be handled."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), timeout)
     await pilot.pause()
 
 

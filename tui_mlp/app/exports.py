@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from pathlib import Path
 
@@ -13,8 +14,12 @@ from .run import Run
 
 
 def timestamped(stem: str, suffix: str) -> str:
-    """A file name like ``tui-mlp-20250131-142501.txt``: sorts by time, never clashes within a second."""
-    return f"{stem}-{datetime.now():%Y%m%d-%H%M%S}{suffix}"
+    """A new file's name in the working directory, like ``tui-mlp-20250131-142501.txt``
+    (sorts by time); another one within the same second is ``…-142501-2.txt``, not a
+    replacement of the first."""
+    name = f"{stem}-{datetime.now():%Y%m%d-%H%M%S}"
+    candidates = itertools.chain([name], (f"{name}-{number}" for number in itertools.count(2)))
+    return next(candidate + suffix for candidate in candidates if not Path(candidate + suffix).exists())
 
 
 def export_snapshot(path: Path, run: Run, after: MLP, losses: np.ndarray, *, ascii: bool) -> Path:
