@@ -19,6 +19,7 @@ from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.metrics import format_score, scores
 from tui_mlp.core.mlp import check_layer_sizes
 from tui_mlp.core.problem import DataSpec, TrainingSpec, pick_seed, prepare_data, summary, training_record
+from tui_mlp.render.boundary import planar
 
 from .feed import ProgressFeed
 
@@ -90,7 +91,7 @@ class Run:
     @property
     def planar(self) -> bool:
         """Whether the run's data and network have 2 inputs (a decision boundary can be drawn)."""
-        return self.train.n_inputs == 2 and self.before.layer_sizes[0] == 2
+        return planar(self.before, self.train, self.test)
 
     @classmethod
     def create(

@@ -114,6 +114,11 @@ def _number(value: float) -> str:
     return f"{value:.2g}"
 
 
+def planar(model: MLP, train: Dataset, test: Dataset | None = None) -> bool:
+    """Whether a decision boundary can be drawn: the network and its data have 2 inputs."""
+    return model.layer_sizes[0] == 2 and train.n_inputs == 2 and (test is None or test.n_inputs == 2)
+
+
 class DecisionBoundary:
     """The network's output (or one neuron's activation) over the 2-D input plane.
 
@@ -136,14 +141,13 @@ class DecisionBoundary:
         height: int | None = None,
         title: str = "",
     ) -> None:
-        sizes = model.layer_sizes
-        check_node(sizes, node, "node")
+        check_node(model.layer_sizes, node, "node")
         self.model, self.train, self.test = model, train, test
         self.node, self.ascii, self.title = node, ascii, title
         self.width, self.height = width, height
         self.chars = ASCII if ascii else UNICODE
         self.inputs = train.n_inputs
-        self.ok = self.inputs == 2 and sizes[0] == 2 and (test is None or test.n_inputs == 2)
+        self.ok = planar(model, train, test)
         if self.ok:
             both = train.X if test is None else np.concatenate([train.X, test.X])
             self.x_range, self.y_range = _bounds(both[:, 0]), _bounds(both[:, 1])

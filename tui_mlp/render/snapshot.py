@@ -16,7 +16,7 @@ from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.files import atomic_write, describe_os_error
 
-from .boundary import DecisionBoundary
+from .boundary import DecisionBoundary, planar
 from .chart import loss_chart_text
 from .network import NetworkDiagram
 from .text import render_text
@@ -67,7 +67,7 @@ def snapshot_renderable(
     tail = (Text(""), Text("Settings", style="bold"), summary)
     boundary = None
     beside = width >= SIDE_BY_SIDE_WIDTH
-    if data is not None and after is not None and data[0].n_inputs == 2 and after.layer_sizes[0] == 2:
+    if data is not None and after is not None and planar(after, *data):
         size = min(BOUNDARY_WIDTH, width)
         boundary = DecisionBoundary(
             after, data[0], data[1], title="Decision boundary", ascii=ascii, width=size, height=BOUNDARY_HEIGHT
