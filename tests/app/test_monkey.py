@@ -169,33 +169,27 @@ async def close_dialogs(pilot: Pilot) -> None:
 async def monkey(size: tuple[int, int], options: dict, keys: list[str], folder: Path) -> None:
     app = MLPApp(**options)
     where = f"{size[0]}x{size[1]} MLPApp(**{options}) keys={keys}"
-    try:
-        async with app.run_test(size=size) as pilot:
-            for i, key in enumerate(keys):
-                STATS["presses"] += 1
-                await press(pilot, key)
-                assert app._exception is None, f"{where}: after key {i} ({key!r}): {app._exception!r}"
-                assert app.is_running, f"{where}: after key {i} ({key!r}) the app is not running"
-            STATS["sequences"] += 1
-            await close_dialogs(pilot)
-            run = app.run_state
-            if app.training and run is not None and (run.control.paused or run.settings.epochs > LONG_RUN):
-                STATS["runs cancelled after the sequence"] += 1
-                app.action_cancel()
-            await settle(pilot, timeout=WAIT)
-            check(app, where)
-            check_snapshots(app, folder, where)
-            if app.run_state is not None:
-                STATS["sequences that trained"] += 1
-            assert screen_text(app)  # the screen still renders
-            await pilot.press("ctrl+q")
-            await pilot.pause()
-        assert app.return_code == 0 and app._exception is None, where
-    finally:
-        # If the app crashed, its run's worker may wait for a first paint that never comes (or go
-        # on training): release it, or the test process could not end.
+    async with app.run_test(size=size) as pilot:
+        for i, key in enumerate(keys):
+            STATS["presses"] += 1
+            await press(pilot, key)
+            assert app._exception is None, f"{where}: after key {i} ({key!r}): {app._exception!r}"
+            assert app.is_running, f"{where}: after key {i} ({key!r}) the app is not running"
+        STATS["sequences"] += 1
+        await close_dialogs(pilot)
+        run = app.run_state
+        if app.training and run is not None and (run.control.paused or run.settings.epochs > LONG_RUN):
+            STATS["runs cancelled after the sequence"] += 1
+            app.action_cancel()
+        await settle(pilot, timeout=WAIT)
+        check(app, where)
+        check_snapshots(app, folder, where)
         if app.run_state is not None:
-            app.run_state.cancel()
+            STATS["sequences that trained"] += 1
+        assert screen_text(app)  # the screen still renders
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0 and app._exception is None, where
 
 
 MONKEY = settings(
