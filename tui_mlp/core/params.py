@@ -3,20 +3,34 @@
 Format (version 1)::
 
     {
-      "format": "tui-mlp-params",
-      "version": 1,
-      "layer_sizes": [4, 5, 2],
-      "activation": "sigmoid",          # hidden layers
-      "output_activation": "sigmoid",
-      "loss": "sse",
-      "weights": [[[...], ...], ...],   # weights[i][row][col], shape (sizes[i], sizes[i+1])
-      "biases": [[...], ...],           # biases[i], length sizes[i+1]
-      "training": {"dataset": "seed", "epochs": 10000, "learning_rate": 0.1, ...}
+     "format": "tui-mlp-params",
+     "version": 1,
+     "layer_sizes": [4, 5, 2],
+     "activation": "sigmoid",            # hidden layers
+     "output_activation": "sigmoid",
+     "loss": "sse",
+     "weights": [                        # weights[i][row][col], shape (sizes[i], sizes[i+1])
+      [
+       [0.53, -1.2, 0.08, 0.7, -0.31],   # one matrix row a line
+       ...
+      ],
+      ...
+     ],
+     "biases": [                         # biases[i], length sizes[i+1]; one a line
+      [0.0, 0.0, 0.0, 0.0, 0.0],
+      [0.0, 0.0]
+     ],
+     "training": {
+      "dataset": "seed",
+      "epochs": 10000,
+      ...
+     }
     }
 
-Numbers are written with Python's shortest round-trip repr, so a load gives
-back exactly the saved floats. Files are written atomically; loading checks
-everything and refuses a bad file with one ``ParamsError`` line.
+Each matrix row (and each bias vector) is one line, each number written
+with Python's shortest round-trip repr, so a load gives back exactly the saved
+floats. Files are written atomically and streamed, a row at a time; loading
+checks everything and refuses a bad file with one ``ParamsError`` line.
 """
 
 from __future__ import annotations
@@ -24,6 +38,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +47,34 @@ import numpy as np
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .files import FileTooLarge, atomic_write, describe_os_error, read_limited
 from .losses import LOSSES
-from .mlp import MLP, check_layer_sizes
+from .mlp import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, MLP, check_layer_sizes, parameter_count
 
 FORMAT = "tui-mlp-params"
 VERSION = 1
-MAX_FILE_BYTES = 256 * 1024 * 1024
+
+# The layout bounds the file: what can be saved can be loaded.
+NUMBER_CHARS = 24  # the longest shortest-repr of a float64: sign, 17 digits, point, "e-308"
+SEPARATOR_CHARS = len(", ")  # after every number but a row's last
+ROW_CHARS = len(",\n   []")  # around a row of numbers: line break, indent, brackets
+MATRIX_CHARS = len(",\n  [\n  ]")  # around a weight matrix's rows
+LISTS_CHARS = 2 * len("[\n ]")  # around the weights and around the biases
+OTHER_CHARS = 1 << 20  # names, sizes and the training section, with the feature scaling of up to 10,000 inputs
+
+
+def arrays_bound(layer_sizes: Sequence[int]) -> int:
+    """The most characters (bytes: the file is ASCII) the weights and biases of
+    a network with ``layer_sizes`` can take in its parameter file."""
+    matrices = len(layer_sizes) - 1
+    rows = sum(layer_sizes[:-1]) + matrices  # weight rows and bias vectors
+    return _bound(parameter_count(layer_sizes), rows, matrices)
+
+
+def _bound(parameters: int, rows: int, matrices: int) -> int:
+    return parameters * (NUMBER_CHARS + SEPARATOR_CHARS) + rows * ROW_CHARS + matrices * MATRIX_CHARS + LISTS_CHARS
+
+
+# the largest file the largest allowed network (each count at its own maximum) can give
+MAX_FILE_BYTES = _bound(MAX_PARAMETERS, (MAX_LAYERS - 1) * (MAX_LAYER_SIZE + 1), MAX_LAYERS - 1) + OTHER_CHARS
 
 
 class ParamsError(Exception):
@@ -44,46 +82,75 @@ class ParamsError(Exception):
 
 
 def to_json(model: MLP, training: dict[str, Any] | None = None) -> str:
-    """The parameter-file text for ``model``."""
-    document = {
+    """The parameter-file text for ``model`` (``save_params`` streams it instead)."""
+    return "".join(_pieces(model, _frame(model, training)))
+
+
+def save_params(path: str | os.PathLike[str], model: MLP, training: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` (and the settings that trained it) to ``path`` atomically,
+    a row at a time; refused if the file could be too large to load again."""
+    try:
+        frame = _frame(model, training)
+    except ValueError as error:
+        raise ParamsError(f"{os.fspath(path)}: cannot save: {error}") from None
+    size = sum(map(len, frame)) + arrays_bound(model.layer_sizes)
+    if size > MAX_FILE_BYTES:
+        raise ParamsError(
+            f"{os.fspath(path)}: cannot save: the file could take {size:,} bytes, "
+            f"more than the {MAX_FILE_BYTES:,} that loading allows"
+        )
+    try:
+        return atomic_write(path, _pieces(model, frame))
+    except (OSError, ValueError) as error:
+        raise ParamsError(f"cannot write {describe_os_error(path, error)}") from None
+
+
+def _frame(model: MLP, training: dict[str, Any] | None) -> tuple[str, str, str]:
+    """The text before the weights, between the weights and the biases, and
+    after the biases; ValueError if a parameter or a training number is not finite."""
+    if not all(np.isfinite(array).all() for array in (*model.weights, *model.biases)):
+        raise ValueError("a parameter is not finite")
+    fields = {
         "format": FORMAT,
         "version": VERSION,
         "layer_sizes": list(model.layer_sizes),
         "activation": model.activation,
         "output_activation": model.output_activation,
         "loss": model.loss_name,
-        "weights": [w.tolist() for w in model.weights],
-        "biases": [b.tolist() for b in model.biases],
-        "training": training or {},
     }
-    return json.dumps(document, indent=1, allow_nan=False) + "\n"
+    head = "{\n" + "".join(f" {json.dumps(key)}: {json.dumps(value)},\n" for key, value in fields.items())
+    record = json.dumps(training or {}, indent=1, allow_nan=False).replace("\n", "\n ")
+    return head + ' "weights": ', ',\n "biases": ', f',\n "training": {record}\n}}\n'
 
 
-def save_params(path: str | os.PathLike[str], model: MLP, training: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` (and the settings that trained it) to ``path`` atomically."""
-    try:
-        text = to_json(model, training)
-    except ValueError as error:
-        raise ParamsError(f"{os.fspath(path)}: cannot save: {error}") from None
-    try:
-        return atomic_write(path, text)
-    except (OSError, ValueError) as error:
-        raise ParamsError(f"cannot write {describe_os_error(path, error)}") from None
+def _pieces(model: MLP, frame: tuple[str, str, str]) -> Iterator[str]:
+    """The parameter file in pieces of at most a row: one matrix row, one bias vector a line."""
+    head, middle, tail = frame
+    yield head
+    yield from _lines((_lines(([_numbers(row)] for row in w), "  ") for w in model.weights), " ")
+    yield middle
+    yield from _lines(([_numbers(b)] for b in model.biases), " ")
+    yield tail
+
+
+def _lines(items: Iterable[Iterable[str]], indent: str) -> Iterator[str]:
+    """A JSON list with one item (given as text pieces) a line, its closing bracket at ``indent``."""
+    yield "["
+    for i, item in enumerate(items):
+        yield f"{',' if i else ''}\n{indent} "
+        yield from item
+    yield f"\n{indent}]"
+
+
+def _numbers(values: np.ndarray) -> str:
+    return json.dumps(values.tolist())
 
 
 def load_params(path: str | os.PathLike[str]) -> tuple[MLP, dict[str, Any]]:
     """Read a parameter file; returns the network and its training settings."""
     name = os.fspath(path)
     try:
-        raw = read_limited(path, MAX_FILE_BYTES)
-    except FileTooLarge as error:
-        raise ParamsError(str(error)) from None
-    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
-        raise ParamsError(f"cannot read {describe_os_error(path, error)}") from None
-    try:
-        document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
-    except UnicodeDecodeError:
-        raise ParamsError(f"{name}: not a text file (invalid UTF-8)") from None
+        document = json.loads(_read_text(path), parse_constant=_refuse_constant, parse_int=_parse_int)
     except RecursionError:
         raise ParamsError(f"{name}: JSON is nested too deeply") from None
     except json.JSONDecodeError as error:
@@ -94,6 +161,28 @@ def load_params(path: str | os.PathLike[str]) -> tuple[MLP, dict[str, Any]]:
         return from_document(document)
     except ValueError as error:
         raise ParamsError(f"{name}: {error}") from None
+
+
+def _read_text(path: str | os.PathLike[str]) -> str:
+    """The file's text (a UTF-8 byte-order mark is dropped); its bytes are freed
+    before the JSON is parsed. ParamsError if it cannot be read."""
+    try:
+        raw = read_limited(path, MAX_FILE_BYTES)
+    except FileTooLarge as error:
+        raise ParamsError(str(error)) from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise ParamsError(f"cannot read {describe_os_error(path, error)}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParamsError(f"{os.fspath(path)}: not a text file (invalid UTF-8)") from None
+
+
+def _parse_int(token: str) -> int:
+    try:
+        return int(token)
+    except ValueError:  # Python refuses to convert more than 4,300 digits
+        raise ValueError(f"a number has {len(token.lstrip('-')):,} digits, too many to read") from None
 
 
 def _refuse_constant(token: str) -> float:
@@ -179,7 +268,9 @@ def _array(value: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
 
 
 def _has_shape(value: Any, shape: tuple[int, ...]) -> bool:
-    """Whether nested lists ``value`` have exactly ``shape`` with numbers at the leaves."""
-    if not shape:
-        return type(value) in (int, float)
-    return isinstance(value, list) and len(value) == shape[0] and all(_has_shape(item, shape[1:]) for item in value)
+    """Whether nested lists ``value`` have exactly ``shape`` (not empty) with numbers at the leaves."""
+    if not isinstance(value, list) or len(value) != shape[0]:
+        return False
+    if len(shape) == 1:
+        return set(map(type, value)) <= {int, float}  # one pass in C over a row: no bool, str or list
+    return all(_has_shape(item, shape[1:]) for item in value)

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.files import atomic_write, describe_os_error
+from tui_mlp.core.files import atomic_write, check_output_path, describe_os_error
 
 from .boundary import DecisionBoundary, planar
 from .chart import loss_chart_text
@@ -109,12 +109,14 @@ def write_snapshot(
     data: tuple[Dataset, Dataset | None] | None = None,
 ) -> Path:
     """Write the snapshot to ``path`` atomically, in the format its suffix names
-    (.txt, .ansi, .svg, .html); SnapshotError with one clear line otherwise.
+    (.txt, .ansi, .svg, .html); SnapshotError with one clear line otherwise,
+    before anything is drawn if the path cannot be written (``check_output_path``).
     ``data`` (train, test) adds the decision boundary for 2-D inputs."""
-    target = Path(path)
+    try:
+        target = check_output_path(path, FORMATS)
+    except ValueError as error:
+        raise SnapshotError(str(error)) from None
     suffix = target.suffix.lower()
-    if suffix not in FORMATS:
-        raise SnapshotError(f"{target}: unknown snapshot format {suffix or '(none)'!r}; use {', '.join(FORMATS)}")
     renderable = snapshot_renderable(
         before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data
     )
