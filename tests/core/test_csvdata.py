@@ -1,8 +1,10 @@
-"""Loading a user's CSV table: every refused file, the good cases, and
-standardisation with the training rows' statistics."""
+"""Loading a user's CSV table: every refused file, the good cases, the memory
+it takes, and standardisation with the training rows' statistics. NumPy
+warnings are errors here: none may escape to the person's terminal."""
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,8 @@ import pytest
 from tui_mlp.core import csvdata
 from tui_mlp.core.csvdata import DataError, load_csv, standardise
 from tui_mlp.core.datasets import Dataset
+
+pytestmark = pytest.mark.filterwarnings("error")
 
 IRIS = Path(__file__).resolve().parent.parent / "data" / "iris.csv"
 IRIS_COLUMNS = "'sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'"
@@ -62,6 +66,73 @@ def test_non_numeric_feature_names_row_column_and_value(tmp_path: Path) -> None:
 def test_non_finite_feature_is_refused(tmp_path: Path, value: str) -> None:
     path = write(tmp_path, f"a,b,label\n1,2,x\n{value},4,y\n")
     assert refused(path, ["label"]) == f"{path}: row 3, column 'a': {value!r} is not a finite number"
+
+
+@pytest.mark.parametrize("value", ["1e300", "-1.5e151", "1.0000001e150"])
+def test_feature_beyond_the_standardising_bound_is_refused(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, f"a,b,label\n1,2,x\n{value},4,y\n")
+    message = refused(path, ["label"])
+    assert message == f"{path}: row 3, column 'a': {value!r} is too large to standardise (beyond ±1e+150)"
+
+
+@pytest.mark.parametrize("targets", [["t"], ["u", "t"]])
+def test_numeric_target_beyond_the_bound_is_refused(tmp_path: Path, targets: list[str]) -> None:
+    path = write(tmp_path, "a,t,u\n1,2,3\n2,-1e200,4\n")
+    message = refused(path, targets)
+    assert message == f"{path}: row 3, column 't': '-1e200' is too large for a regression target (beyond ±1e+150)"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400"])
+@pytest.mark.parametrize("targets", [["t"], ["t", "u"]])
+def test_non_finite_numeric_target_is_refused(tmp_path: Path, value: str, targets: list[str]) -> None:
+    """Every value of the column parses as a number, so it is numeric, and a
+    value that is not finite is refused (it used to make the column a class label)."""
+    path = write(tmp_path, f"a,t,u\n1,1.5,3\n2,{value},4\n3,2,5\n")
+    assert refused(path, targets) == f"{path}: row 3, column 't': {value!r} is not a finite number"
+
+
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        ('a,b,label\n1,2,x\n3,"4,y\n5,6,z\n', 3),
+        ('a,b,label\n1,2,x\n3,"4,y\n5,6,z', 3),  # no line end at the end of the file
+        ('a,b,label\r\n1,2,x\r\n3,4,"y\r\n\r\n', 3),
+        ('a,b,label\r1,2,x\r3,4,"y\r', 3),
+        ('a,b,label\n1,"x\ny","z\n', 3),  # the second quote of a record spanning lines 2 and 3
+        ('a,label\n1,x\n2,"', 3),
+        ('a,"label\n1,x\n2,y\n', 1),
+    ],
+)
+def test_unclosed_quote_names_the_row_where_it_opened(tmp_path: Path, text: str, row: int) -> None:
+    path = write(tmp_path, text)
+    assert refused(path, ["label"]) == f"{path}: row {row}: a quoted field is never closed"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("a,b,label\n1,2,x\n3,zz,y\n5,,x\n", "row 3, column 'b': 'zz' is not a finite number"),
+        ("a,b,label\n1,2,x\n3, ,y\n5,zz,x\n", "row 3, column 'b': missing value"),
+        ("a,b,label\n1,2,x\n3,zz,y\n5,6\n", "row 3, column 'b': 'zz' is not a finite number"),
+        ('a,b,label\n1,2,x\n3,zz,y\n5,"6,x\n', "row 3, column 'b': 'zz' is not a finite number"),
+        ("a,b,label\n1,2,x\n3,zz,\n", "row 3, column 'label': missing value"),  # in a row: blanks first
+        ("a,b,label\n1,nan,x\n3,1e300,y\n", "row 2, column 'b': 'nan' is not a finite number"),
+    ],
+)
+def test_the_first_bad_row_in_the_file_is_named(tmp_path: Path, text: str, problem: str) -> None:
+    path = write(tmp_path, text)
+    assert refused(path, ["label"]) == f"{path}: {problem}"
+
+
+def test_bad_rows_are_found_in_every_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csvdata, "BLOCK_CELLS", 7, raising=False)  # two rows of three cells a block
+    rows = [f"{i},{i / 2},{'xy'[i % 2]}" for i in range(9)]
+    path = write(tmp_path, "\n".join(["a,b,label", *rows]) + "\n")
+    np.testing.assert_array_equal(load_csv(path, ["label"]).X, [[i, i / 2] for i in range(9)])
+    for bad in range(2, 11):  # the line of the bad row
+        broken = [*rows[: bad - 2], "7,q,x", *rows[bad - 2 :]]
+        path = write(tmp_path, "\n".join(["a,b,label", *broken]) + "\n")
+        assert refused(path, ["label"]) == f"{path}: row {bad}, column 'b': 'q' is not a finite number"
 
 
 @pytest.mark.parametrize(("row", "fields"), [("1,2", 2), ("1,2,x,9", 4)])
@@ -216,6 +287,60 @@ def test_quoted_line_break_is_kept(tmp_path: Path) -> None:
     assert data.classes == ("x\ny", "z")
 
 
+def test_text_target_with_number_like_labels_is_a_class_column(tmp_path: Path) -> None:
+    """One value that does not parse as a number makes the column class labels, 'nan' included."""
+    data = load_csv(write(tmp_path, "a,t\n1,1\n2,2\n3,x\n4,nan\n5,1\n"), ["t"])
+    assert data.task == "multiclass" and data.classes == ("1", "2", "nan", "x")
+    assert data.labels().tolist() == [0, 1, 3, 2, 0]
+
+
+def test_single_numeric_target_keeps_each_rows_value(tmp_path: Path) -> None:
+    data = load_csv(write(tmp_path, "a,t\n1,2.5\n2, 1e2 \n3,2.50\n4,-1e150\n"), ["t"])
+    assert data.task == "regression" and data.classes == ()
+    np.testing.assert_array_equal(data.y, [[2.5], [100.0], [2.5], [-1e150]])
+
+
+def test_values_at_the_bound_of_as_many_rows_as_allowed_standardise_to_finite_numbers(tmp_path: Path) -> None:
+    rows = "".join(f"{sign}1e150,{label}\n" for sign, label in [("", "x"), ("-", "y")] * (csvdata.MAX_ROWS // 2))
+    data = load_csv(write(tmp_path, "a,label\n" + rows), ["label"])
+    assert data.X.shape == (csvdata.MAX_ROWS, 1)
+    (scaled,) = standardise(data)
+    np.testing.assert_allclose(scaled.scaling[1], [1e150], rtol=1e-15)
+    np.testing.assert_allclose(scaled.X[:, 0], np.tile([1.0, -1.0], csvdata.MAX_ROWS // 2), rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a,label\n\n1,"x\ny"\n\n\n2,z\n\n',  # blank lines and a record over two lines
+        "a,label\r1,x\r2,z",  # CR line ends, no line end at the end
+        '\n\na,label\r\n1,"x\ny"\r\n2,z\r\n',
+    ],
+)
+def test_arrays_hold_exactly_the_rows_read(tmp_path: Path, text: str) -> None:
+    data = load_csv(write(tmp_path, text), ["label"])
+    np.testing.assert_array_equal(data.X, [[1.0], [2.0]])
+    assert data.X.flags.c_contiguous and data.X.flags.owndata and data.X.base is None
+    assert data.y.shape == (2, 2)
+
+
+def test_loading_takes_less_than_five_times_the_file_in_memory(tmp_path: Path) -> None:
+    """It took 15 times the file: the text, a list of rows and a string per cell at once."""
+    values = np.random.default_rng(0).random((20_000, 20)) * 10
+    header = ",".join(f"x{j}" for j in range(20)) + ",y\n"
+    rows = "".join(",".join(f"{v:.4f}" for v in row) + f",c{k % 3}\n" for k, row in enumerate(values))
+    path = write(tmp_path, header + rows)
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        data = load_csv(path, ["y"])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data.X.shape == (20_000, 20) and data.classes == ("c0", "c1", "c2")
+    assert peak < 5 * size, f"peak {peak / size:.1f} times the file"
+
+
 # --- standardise --------------------------------------------------------------------------
 
 
@@ -253,3 +378,34 @@ def test_standardise_with_given_scaling_ignores_training_statistics() -> None:
     (scaled,) = standardise(train, scaling=scaling)
     np.testing.assert_array_equal(scaled.X, [[0.0, 2.0], [1.0, 7.0]])
     assert scaled.scaling[0] is scaling[0]
+
+
+def test_standardise_takes_a_tiny_deviation_as_zero() -> None:
+    """Squares of deviations below 1e-154 underflow, so such a deviation is not
+    trusted: the column is only centred, and a value within ±1e150 stays finite."""
+    train, test = make([[0.0], [1e-160]]), make([[1e150]])
+    scaled_train, scaled_test = standardise(train, test)
+    np.testing.assert_array_equal(scaled_train.scaling[1], [1.0])
+    np.testing.assert_array_equal(scaled_test.X, [[1e150]])
+
+
+def test_standardise_refuses_a_deviation_that_overflows() -> None:
+    train = make([[1.0, 1e300], [2.0, -1e300]])
+    with pytest.raises(DataError) as caught:
+        standardise(train)
+    assert str(caught.value) == (
+        "d: feature 2 cannot be standardised: with mean 0 and standard deviation inf"
+        " its scaled values are not finite numbers"
+    )
+
+
+def test_standardise_refuses_scaled_values_that_overflow() -> None:
+    """A saved scaling with a tiny standard deviation, on values far from its mean."""
+    train, test = make([[1.0, 1.0], [3.0, 0.0]]), make([[1.0, 1e10]], "t")
+    scaling = (np.array([0.0, 0.0]), np.array([1.0, 1e-300]))
+    with pytest.raises(DataError) as caught:
+        standardise(train, test, scaling=scaling)
+    assert str(caught.value) == (
+        "t: feature 2 cannot be standardised: with mean 0 and standard deviation 1e-300"
+        " its scaled values are not finite numbers"
+    )
