@@ -10,15 +10,26 @@ from tui_mlp.core import settings
 from tui_mlp.core.activations import HIDDEN_ACTIVATIONS
 from tui_mlp.core.mlp import MAX_LAYER_SIZE, MAX_LAYERS
 from tui_mlp.core.settings import (
+    MAX_DIGITS,
     MAX_EPOCHS,
     parse_activation,
+    parse_batch_size,
+    parse_columns,
     parse_epochs,
     parse_hidden,
     parse_learning_rate,
+    parse_momentum,
+    parse_noise,
+    parse_port,
+    parse_samples,
     parse_seed,
+    parse_test_split,
+    parse_weight_decay,
+    parse_width,
 )
 
 PARSERS = [parse_hidden, parse_epochs, parse_learning_rate, parse_seed, parse_activation]
+EVERY_PARSER = [getattr(settings, name) for name in dir(settings) if name.startswith("parse_")]
 
 
 @pytest.mark.parametrize(
@@ -137,5 +148,60 @@ def test_integers_are_accepted_exactly_within_range(parse, low, high, number):
     if low <= number <= high:
         assert parse(str(number)) == number
     else:
-        with pytest.raises(ValueError, match=str(abs(number))):
+        digits = str(abs(number))
+        with pytest.raises(ValueError, match=digits if len(digits) <= MAX_DIGITS else "is too (large|small)$"):
             parse(str(number))
+
+
+LONG_INPUTS = [
+    (parse_epochs, "1" * 5000, "epochs 11111111…11111111 is too large"),
+    (parse_epochs, "-" + "1" * 5000, "epochs -1111111…11111111 is too small"),
+    (parse_epochs, "0" * 5000 + "5", "epochs 00000000…00000005 has too many digits"),
+    (parse_epochs, "1" * MAX_DIGITS, f"epochs {'1' * MAX_DIGITS} is outside 1 to 10,000,000"),
+    (parse_epochs, "1" * (MAX_DIGITS + 1), "epochs 11111111…11111111 is too large"),
+    (parse_seed, "4" * 5000, "seed 44444444…44444444 is too large"),
+    (parse_hidden, "8," + "9" * 5000, "size 99999999…99999999 is too large"),
+    (parse_hidden, "8,,4" + "4" * 5000, "'8,,4444…4444444' has an empty size between commas"),
+    (parse_samples, "2" * 5000, "samples 22222222…22222222 is too large"),
+    (parse_batch_size, "3" * 5000, "batch size 33333333…33333333 is too large"),
+    (parse_port, "6" * 5000, "port 66666666…66666666 is too large"),
+    (parse_width, "7_" * 5000, "width 77777777…77777777 is too large"),
+    (parse_epochs, "1x" * 5000, "epochs '1x1x1x1…x1x1x1x' is not a whole number"),
+    (parse_learning_rate, "1" * 5000, "learning rate 11111111…11111111 must be above 0 and at most 1e+06"),
+    (
+        parse_learning_rate,
+        "0." + "0" * 5000 + "1",
+        "learning rate 0.000000…00000001 must be above 0 and at most 1e+06",
+    ),
+    (parse_learning_rate, "x" * 5000, "learning rate 'xxxxxxx…xxxxxxx' is not a number"),
+    (parse_noise, "1" * 5000, "noise 11111111…11111111 is outside [0, 10]"),
+    (parse_momentum, "9" * 5000 + ".5", "momentum 99999999…999999.5 is outside [0, 0.999]"),
+    (parse_weight_decay, "-" + "1" * 5000, "weight decay -1111111…11111111 is outside [0, 10]"),
+    (parse_test_split, "5" * 5000, "test split 55555555…55555555 is outside [0, 0.9]"),
+    (
+        parse_activation,
+        "relu" * 5000,
+        "activation 'relurel…elurelu' is not one of sigmoid, tanh, relu, leaky_relu, linear",
+    ),
+    (parse_columns, "a," * 5000, "'a,a,a,a…,a,a,a,' has an empty column name"),
+]
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "message"),
+    LONG_INPUTS,
+    ids=[f"{parse.__name__}-{i}" for i, (parse, _, _) in enumerate(LONG_INPUTS)],
+)
+def test_long_input_gets_a_short_message(parse, text, message):
+    with pytest.raises(ValueError) as refused:
+        parse(text)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("parse", EVERY_PARSER)
+@given(text=st.text(min_size=100, max_size=6000) | st.from_regex(r"[+-]?[0-9_]{21,6000}(\.[0-9]*)?", fullmatch=True))
+def test_long_input_is_refused_in_a_short_line(parse, text):
+    try:
+        parse(text)
+    except ValueError as error:
+        assert "\n" not in str(error) and len(str(error)) <= 100, str(error)

@@ -16,12 +16,18 @@ import numpy as np
 
 from tui_mlp.core import MLP, TrainControl, TrainResult
 from tui_mlp.core.datasets import Dataset
+from tui_mlp.core.memory import estimate_bytes, require_memory
 from tui_mlp.core.metrics import format_score, scores
 from tui_mlp.core.mlp import check_layer_sizes
 from tui_mlp.core.problem import DataSpec, TrainingSpec, pick_seed, prepare_data, summary, training_record
 from tui_mlp.render.boundary import planar
 
 from .feed import ProgressFeed
+
+# Besides its own two networks a run's memory holds the app's copy of the trained network and the
+# parameters in progress messages, and the scores are computed while it trains (see ``core.memory``).
+APP_NETWORKS = 5
+APP_BASELINE_BYTES = 128 * 2**20  # the interpreter, NumPy, Textual and the widgets
 
 
 @lru_cache(maxsize=8)
@@ -103,11 +109,21 @@ class Run:
     ) -> Run:
         """Build the data and the starting network as ``tui-mlp train`` does: ``loaded``
         if it fits the settings, else one from the seed. ValueError or DataError if
-        the data cannot be built."""
+        the data cannot be built, ValueError if training would need more memory than there is."""
         seed = pick_seed(settings.seed)
         fits = loaded is not None and loaded.activation == settings.training.activation
         train, test = prepare_data(settings.data, seed, scaling if fits else None)
         sizes = settings.layer_sizes((train.n_inputs, train.n_outputs))
+        needed = estimate_bytes(
+            sizes,
+            settings.training,
+            train,
+            test,
+            networks=APP_NETWORKS,
+            concurrent_scores=True,
+            baseline=APP_BASELINE_BYTES,
+        )
+        require_memory(needed)
         if loaded is not None and fits and loaded.layer_sizes == sizes:
             before, origin = loaded.copy(), f"loaded from {loaded_from}"
         else:

@@ -13,6 +13,7 @@ from .mlp import MAX_LAYER_SIZE, MAX_LAYERS
 
 MAX_EPOCHS = 10_000_000
 MAX_LEARNING_RATE = 1e6
+MAX_SESSIONS = 64
 DEFAULT_HIDDEN = (5,)
 DEFAULT_EPOCHS = 10_000
 DEFAULT_LEARNING_RATE = 0.1
@@ -20,6 +21,19 @@ DEFAULT_ACTIVATION = "sigmoid"
 DEFAULT_DATASET = "seed"
 
 _INT = re.compile(r"[+-]?\d+")
+MAX_DIGITS = 20  # more than any setting allows; Python refuses to convert more than 4,300
+SHOWN_CHARS = 20  # what a message repeats of the text a person typed, at most (and an ellipsis)
+
+
+def _shown(text: str) -> str:
+    """``text``, or its start and end around an ellipsis if it is too long to repeat in a message."""
+    half = SHOWN_CHARS // 2 - 2
+    return text if len(text) <= SHOWN_CHARS else f"{text[:half]}…{text[-half:]}"
+
+
+def _quoted(text: str) -> str:
+    """``text`` quoted, with escapes for what cannot be printed, shortened as ``_shown`` does."""
+    return _shown(repr(text))
 
 
 def _whole(text: str, what: str) -> int:
@@ -27,7 +41,12 @@ def _whole(text: str, what: str) -> int:
     if not text:
         raise ValueError(f"{what} is empty")
     if not _INT.fullmatch(text):
-        raise ValueError(f"{what} {text!r} is not a whole number")
+        raise ValueError(f"{what} {_quoted(text)} is not a whole number")
+    digits = text.lstrip("+-")
+    if len(digits.lstrip("0")) > MAX_DIGITS:
+        raise ValueError(f"{what} {_shown(text)} is too {'small' if text.startswith('-') else 'large'}")
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"{what} {_shown(text)} has too many digits")
     return int(text)
 
 
@@ -41,7 +60,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     sizes = []
     for part in parts:
         if not part.strip():
-            raise ValueError(f"{text.strip()!r} has an empty size between commas")
+            raise ValueError(f"{_quoted(text.strip())} has an empty size between commas")
         size = _whole(part, "size")
         if not 1 <= size <= MAX_LAYER_SIZE:
             raise ValueError(f"size {size} is outside 1 to {MAX_LAYER_SIZE:,}")
@@ -62,9 +81,9 @@ def parse_learning_rate(text: str) -> float:
     try:
         rate = float(text.strip())
     except ValueError:
-        raise ValueError(f"learning rate {text.strip()!r} is not a number") from None
+        raise ValueError(f"learning rate {_quoted(text.strip())} is not a number") from None
     if not math.isfinite(rate) or not 0 < rate <= MAX_LEARNING_RATE:
-        raise ValueError(f"learning rate {text.strip()} must be above 0 and at most {MAX_LEARNING_RATE:g}")
+        raise ValueError(f"learning rate {_shown(text.strip())} must be above 0 and at most {MAX_LEARNING_RATE:g}")
     return rate
 
 
@@ -82,7 +101,7 @@ def parse_activation(text: str) -> str:
     """One of the hidden-layer activations."""
     name = text.strip().lower().replace("-", "_")
     if name not in HIDDEN_ACTIVATIONS:
-        raise ValueError(f"activation {text.strip()!r} is not one of {', '.join(HIDDEN_ACTIVATIONS)}")
+        raise ValueError(f"activation {_quoted(text.strip())} is not one of {', '.join(HIDDEN_ACTIVATIONS)}")
     return name
 
 
@@ -91,11 +110,11 @@ def _number(text: str, what: str, low: float, high: float, *, include_low: bool 
     try:
         value = float(text.strip())
     except ValueError:
-        raise ValueError(f"{what} {text.strip()!r} is not a number") from None
+        raise ValueError(f"{what} {_quoted(text.strip())} is not a number") from None
     above = value >= low if include_low else value > low
     if not (math.isfinite(value) and above and value <= high):
         bracket = "[" if include_low else "("
-        raise ValueError(f"{what} {text.strip()} is outside {bracket}{low:g}, {high:g}]")
+        raise ValueError(f"{what} {_shown(text.strip())} is outside {bracket}{low:g}, {high:g}]")
     return value
 
 
@@ -151,9 +170,17 @@ def parse_port(text: str) -> int:
     return port
 
 
+def parse_sessions(text: str) -> int:
+    """How many browsers ``serve`` takes at once: 1 to ``MAX_SESSIONS``."""
+    sessions = _whole(text, "sessions")
+    if not 1 <= sessions <= MAX_SESSIONS:
+        raise ValueError(f"sessions {sessions} is outside 1 to {MAX_SESSIONS}")
+    return sessions
+
+
 def parse_columns(text: str) -> tuple[str, ...]:
     """Column names separated by commas."""
     names = tuple(name.strip() for name in text.split(","))
     if not all(names):
-        raise ValueError(f"{text.strip()!r} has an empty column name")
+        raise ValueError(f"{_quoted(text.strip())} has an empty column name")
     return names
