@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from app_helpers import SIZE, app_test, region_text, train_to_end
 
@@ -123,3 +125,66 @@ async def test_loading_a_network_that_does_not_fit_its_data_changes_nothing(tmp_
         assert np.array_equal(app.query_one("#before").model.parameters(), before)
         assert str(app.query_one("#status").render()) == status
         assert any("does not fit 'xor' (2 inputs, 1 output" in n.message for n in app._notifications)
+
+
+async def type_path(pilot, command: str, path: str) -> None:
+    """Run a palette ``command`` that asks for a path, and answer ``path``."""
+    await pilot.press("ctrl+p", *command)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    pilot.app.screen.query_one("#path").value = path
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def errors(app: MLPApp) -> list[str]:
+    return [n.message for n in app._notifications if n.severity == "error"]
+
+
+@app_test
+async def test_a_served_app_keeps_every_file_inside_its_folder(tmp_path) -> None:
+    """``--files`` (what ``serve`` gives its apps): no absolute path, no ``..``, no link out,
+    no special file; nothing outside the folder is written, read or even tested for existence."""
+    folder, outside = tmp_path / "files", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    secret = outside / "secret.json"
+    save_params(secret, MLP((4, 5, 2), seed=1))
+    secret.chmod(0o600)
+    kept = secret.read_bytes()
+    (folder / "out").symlink_to(outside)
+    (folder / "zero").symlink_to("/dev/zero")
+    os.mkfifo(folder / "fifo")
+    app = MLPApp(seed=0, epochs=50, files=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        refused = {
+            str(secret): "not an absolute one",
+            "../outside/secret.json": "'..' is not allowed",
+            "out/secret.json": "leads outside the working folder",
+            "~/secret.json": "'~' is not a home folder here",
+        }
+        for command in ("Save parameters", "Export snapshot as plain text", "Load parameters"):
+            for typed, reason in refused.items():
+                await type_path(pilot, command, typed)
+                assert reason in errors(app)[-1], (command, typed, errors(app)[-1])
+                assert str(outside) not in errors(app)[-1] or typed == str(secret)
+        await type_path(pilot, "Load parameters", "zero")
+        assert errors(app)[-1] == "zero: leads outside the working folder"
+        for command in ("Load parameters", "Save parameters"):
+            await type_path(pilot, command, "fifo")  # would block a read forever, or be replaced by a file
+            assert errors(app)[-1] == "fifo: not a regular file (a FIFO)"
+        assert secret.read_bytes() == kept and oct(secret.stat().st_mode & 0o777) == "0o600"
+        assert sorted(p.name for p in outside.iterdir()) == ["secret.json"]
+
+        await type_path(pilot, "Save parameters", "nets/p.json")  # a missing folder inside: refused too
+        assert "does not exist" in errors(app)[-1]
+        await type_path(pilot, "Save parameters", "p.json")
+        await type_path(pilot, "Export snapshot as plain text", "v.txt")
+        await pilot.press("ctrl+s")
+        assert (folder / "p.json").exists() and (folder / "v.txt").exists()
+        assert len(list(folder.glob("tui-mlp-*.txt"))) == 1
+        assert np.array_equal(load_params(folder / "p.json")[0].parameters(), app.after_model.parameters())
+        await type_path(pilot, "Load parameters", "p.json")
+        assert "Loaded" in str(app.query_one("#status").render())

@@ -32,6 +32,7 @@ from textual.worker import WorkerState
 
 from tui_mlp.app import MLPApp
 from tui_mlp.app.run import Run
+from tui_mlp.app.signals import GRACE_SECONDS
 from tui_mlp.core import StopReason
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -288,7 +289,7 @@ def _start_long_training(tmp_path: Path) -> Terminal:
     return term
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=["SIGTERM", "SIGHUP", "SIGINT"])
 def test_signal_ends_the_app_cleanly_and_restores_the_terminal(tmp_path: Path, signum: int) -> None:
     term = _start_long_training(tmp_path)
     try:
@@ -350,3 +351,46 @@ async def test_an_app_ending_without_quit_stops_its_worker(paused: bool, monkeyp
         assert returned.wait(timeout=10), "the training thread kept running after the app ended"
     finally:
         run.cancel()  # (so that a failure does not hang the test run too)
+
+
+@pytest.mark.parametrize("second", [False, True], ids=["one signal", "two signals"])
+def test_a_terminal_that_stops_reading_cannot_keep_the_app_alive(tmp_path: Path, second: bool) -> None:
+    """A frozen terminal (XOFF, a stuck emulator) stops reading: Textual's output thread blocks,
+    then the main thread on its queue, so an exit that waits for the terminal never ends. The
+    exit signal still ends the app within its grace period, a second one at once."""
+    term = _start_long_training(tmp_path)
+    try:
+        time.sleep(2)  # nobody reads the terminal: its buffer fills up and every write blocks
+        sent = time.monotonic()
+        os.kill(term.pid, signal.SIGTERM)
+        if second:
+            time.sleep(0.5)
+            os.kill(term.pid, signal.SIGTERM)
+        status = term.wait(timeout=10, read=False)
+        took = time.monotonic() - sent
+        assert status == 128 + signal.SIGTERM, "the app hangs on a terminal that does not read"
+        assert took < (1.5 if second else GRACE_SECONDS + 2)
+        assert not _leftovers(tmp_path)
+    finally:
+        term.close()
+
+
+BURST_KEYS = b"wbl\t\x1b[A\x1b[B\x1b[C x\x1b"  # tables, boundary, log, focus (Train too), moves, space, escape
+
+
+def test_a_hang_up_after_a_burst_of_keys_ends_the_app(tmp_path: Path) -> None:
+    """``tmux kill-session`` right after ~300 keys while a 2,000-neuron network trains: the keys
+    still queued (a space on Train starts a new run) must not keep the app alive."""
+    for _ in range(3):
+        term = Terminal(tmp_path, "--dataset", "moons", "--hidden", "2000", "--seed", "0", "--epochs", str(LONG))
+        try:
+            term.read_until(b"Train")
+            os.write(term.fd, b"\r")
+            term.read_until(b"epochs/s", timeout=60)
+            os.write(term.fd, BURST_KEYS * 30)
+            term.read_until(b"x", timeout=5)
+            term.hang_up()
+            status = term.wait(timeout=10, read=False)
+            assert status == 128 + signal.SIGHUP, "the app outlived its terminal"
+        finally:
+            term.close()

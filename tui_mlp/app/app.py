@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,6 +18,7 @@ from textual.widgets import Footer, Header, Select, Static
 from tui_mlp.core import MLP, Progress
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import DATASETS, Dataset
+from tui_mlp.core.files import check_output_path, resolve_inside
 from tui_mlp.core.optimizers import DEFAULT_MOMENTUM
 from tui_mlp.core.params import ParamsError, check_fits, load_params, save_params, saved_scaling
 from tui_mlp.core.problem import prepare_data
@@ -29,7 +31,7 @@ from .messages import NodeBlurred, NodeFocused, TrainingFinished, TrainingProgre
 from .run import Run, data_shape, evaluation_text, preview_data
 from .screens.help import HelpScreen
 from .screens.path_prompt import PathPrompt
-from .signals import install_exit_signals  # reliability: SIGTERM/SIGHUP end cleanly
+from .signals import ExitGuard
 from .widgets.boundary_view import BoundaryView
 from .widgets.controls import CSV_PREFIX, ControlBar, Extras
 from .widgets.loss_chart import LossChart
@@ -89,12 +91,14 @@ class MLPApp(App[None]):
         data_file: str | None = None,
         targets: tuple[str, ...] = (),
         scaling: tuple[np.ndarray, np.ndarray] | None = None,
+        files: Path | None = None,
     ) -> None:
         """The keywords pre-fill the fields as the command line's flags of the same
         names do; ``data_file`` with ``targets`` adds a CSV table to the dataset
         choices and selects it; ``model`` (with the ``scaling`` its file kept) is
         where Train starts; ``momentum``, ``test_split``, ``output`` and ``loss``
-        have no field and apply to every run."""
+        have no field and apply to every run. With ``files`` (a served app), every
+        path typed for save, load and export must lie inside that folder."""
         super().__init__()
         self._fields = {
             "hidden": hidden,
@@ -113,12 +117,14 @@ class MLPApp(App[None]):
         self._ascii = ascii
         self._loaded: tuple[MLP, str] | None = (model, "--load") if model is not None else None
         self._scaling = scaling
+        self._files = files
         self.run_state: Run | None = None
         self.after_model: MLP | None = None
         self.losses = np.empty(0)
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
         self.show_boundary: bool | None = None  # None: shown when the terminal is wide enough
         self._boundary_node: tuple[str, int, int] | None = None  # (panel, layer, index) of a focused hidden node
+        self.exit_guard = ExitGuard(self, self._cancel_run)  # SIGTERM/SIGHUP/SIGINT end the app, always
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,7 +145,7 @@ class MLPApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        install_exit_signals(self, self._cancel_run)  # SIGTERM/SIGHUP: cancel training, exit, restore terminal
+        self.exit_guard.install()
         self.query_one("#hidden").focus()
         if self._loaded is not None:
             self._show_loaded(*self._loaded)
@@ -150,6 +156,7 @@ class MLPApp(App[None]):
 
     def on_unmount(self) -> None:
         self._cancel_run()  # however the app ends, a waiting or training worker stops
+        self.exit_guard.uninstall()
         gc.unfreeze()  # what the app leaves behind is collected again
 
     # --- training -----------------------------------------------------------------
@@ -160,6 +167,8 @@ class MLPApp(App[None]):
         return self.run_state is not None and self.run_state.result is None
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.exit_guard.exiting:
+            return  # keys still queued when an exit signal came: the exit goes first
         if isinstance(event, events.Key) and self.training:
             # Answering a key goes before training: the worker waits until its effect is painted.
             assert self.run_state is not None
@@ -169,6 +178,8 @@ class MLPApp(App[None]):
         await super().on_event(event)
 
     def on_train_requested(self, message: TrainRequested) -> None:
+        if self.exit_guard.exiting:
+            return
         cpu = time.thread_time()
         self._cancel_run()
         loaded, origin = self._loaded if self._loaded is not None else (None, "")
@@ -373,8 +384,9 @@ class MLPApp(App[None]):
     # --- files ----------------------------------------------------------------------
 
     def action_snapshot(self) -> None:
-        """Write a text snapshot to a timestamped file in the working directory."""
-        self.write_snapshot(Path.cwd() / timestamped("tui-mlp", ".txt"))
+        """Write a text snapshot to a timestamped file in the working (or files) folder."""
+        folder = self._files or Path.cwd()
+        self.write_snapshot(folder / timestamped("tui-mlp", ".txt", folder))
 
     def write_snapshot(self, path: Path) -> Path | None:
         """Export before/after/loss to ``path`` (its suffix picks the format); notify either way."""
@@ -393,17 +405,35 @@ class MLPApp(App[None]):
 
     def ask_export(self, suffix: str) -> None:
         """Ask where to export in format ``suffix``, then export."""
-        prompt = PathPrompt(f"Export snapshot ({suffix})", timestamped("tui-mlp", suffix))
-        self.push_screen(prompt, lambda path: path and self.write_snapshot(path))
+        prompt = PathPrompt(f"Export snapshot ({suffix})", timestamped("tui-mlp", suffix, self._files or Path()))
+        self.push_screen(prompt, self._then("Export failed", self.write_snapshot, writing=True))
 
     def ask_save_params(self) -> None:
         """Ask where to save the After network's parameters, then save them."""
-        prompt = PathPrompt("Save parameters", timestamped("tui-mlp-params", ".json"))
-        self.push_screen(prompt, lambda path: path and self.save_parameters(path))
+        prompt = PathPrompt("Save parameters", timestamped("tui-mlp-params", ".json", self._files or Path()))
+        self.push_screen(prompt, self._then("Save failed", self.save_parameters, writing=True))
 
     def ask_load_params(self) -> None:
         """Ask for a parameter file and open its network."""
-        self.push_screen(PathPrompt("Load parameters", "params.json"), lambda path: path and self.load_parameters(path))
+        self.push_screen(PathPrompt("Load parameters", "params.json"), self._then("Load failed", self.load_parameters))
+
+    def _then(self, failed: str, act: Callable[[Path], object], writing: bool = False) -> Callable[[str | None], None]:
+        """What to do with a typed path: check it (inside the files folder, if there is one;
+        a writable target, if ``writing``), then ``act`` on it or say why not."""
+
+        def checked(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                path = resolve_inside(self._files, text) if self._files else Path(text).expanduser()
+                if writing:
+                    check_output_path(path)
+            except ValueError as error:
+                self.notify(str(error), title=failed, severity="error")
+                return
+            act(path)
+
+        return checked
 
     def save_parameters(self, path: Path) -> Path | None:
         """Save the After network (with how it was trained) to ``path``; notify either way."""

@@ -13,13 +13,13 @@ from tui_mlp.core import MLP
 from .run import Run
 
 
-def timestamped(stem: str, suffix: str) -> str:
-    """A new file's name in the working directory, like ``tui-mlp-20250131-142501.txt``
-    (sorts by time); another one within the same second is ``…-142501-2.txt``, not a
-    replacement of the first."""
+def timestamped(stem: str, suffix: str, folder: Path = Path()) -> str:
+    """A new file's name in ``folder``, like ``tui-mlp-20250131-142501.txt`` (sorts by
+    time); another one within the same second is ``…-142501-2.txt``, not a replacement
+    of the first."""
     name = f"{stem}-{datetime.now():%Y%m%d-%H%M%S}"
     candidates = itertools.chain([name], (f"{name}-{number}" for number in itertools.count(2)))
-    return next(candidate + suffix for candidate in candidates if not Path(candidate + suffix).exists())
+    return next(candidate + suffix for candidate in candidates if not (folder / (candidate + suffix)).exists())
 
 
 def export_snapshot(path: Path, run: Run, after: MLP, losses: np.ndarray, *, ascii: bool) -> Path:

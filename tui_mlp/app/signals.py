@@ -1,22 +1,23 @@
-"""Ending the app cleanly on SIGTERM and SIGHUP (``kill``, a closed terminal, a dropped SSH connection).
+"""Ending the app on SIGTERM, SIGHUP and SIGINT (``kill``, a closed terminal, a dropped
+SSH connection, Ctrl-C from outside), always, and with the exit status 128 + the signal.
 
-Python's default for both signals ends the process on the spot: the terminal is
-left in raw mode on the alternate screen with the mouse still reported, and the
-training thread stops wherever it is. Instead, the handlers installed here
-cancel training and ask Textual to exit, so the driver restores the terminal,
-the training worker ends between two epochs and the process exits with the
-conventional status 128 + the signal's number. Every file the app writes goes
-through ``atomic_write``, so nothing half-written is left behind.
+Python's default for these signals ends the process on the spot: the terminal is left
+in raw mode on the alternate screen and the training thread stops wherever it is. The
+handler installed here cancels training at once and asks Textual to exit, so the driver
+restores the terminal and the process exits with 128 + the signal's number.
 
-When a terminal hangs up, the kernel sends SIGCONT right after SIGHUP, and
-Textual's SIGCONT handler would re-enter application mode on the dead terminal
-(a new output thread that dies on EIO, after which the exit blocks forever on
-its full queue). So SIGCONT goes through the event loop too: it reaches
-Textual's handler as before, except once the app is exiting.
+An exit must never wait on the terminal. When a terminal hangs up, the app may still
+have hundreds of keys queued ahead of the exit, and Textual's output thread dies on the
+first write that fails, after which the main thread blocks forever on the output queue.
+That is why the handler is a plain ``signal.signal`` handler, which Python runs in the
+main thread even while it waits on a lock or a pipe, and why it arms a deadline: if the
+process has not ended ``GRACE_SECONDS`` after the signal, it restores the terminal as
+far as it can and ends with ``os._exit``. A second signal ends it at once. Every file
+the app writes goes through ``atomic_write``, so nothing half-written is left behind.
 
-A second SIGTERM or SIGHUP while the app is still shutting down gets the
-default action (the process ends at once), so a stuck exit can still be killed
-without SIGKILL. The handlers live on the app's event loop and go with it.
+When a terminal hangs up, the kernel sends SIGCONT right after SIGHUP, and Textual's
+SIGCONT handler would re-enter application mode on the dead terminal; so SIGCONT goes
+through the event loop and reaches Textual's handler only while the app is not exiting.
 """
 
 from __future__ import annotations
@@ -25,53 +26,99 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
+import termios
+import threading
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from textual.app import App
 
-EXIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+GRACE_SECONDS = 3.0
+RESTORE_SECONDS = 0.2
+# leave the alternate screen, show the cursor, stop mouse, focus, paste and kitty-key reports
+RESTORE_TERMINAL = "\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l"
 
 
-def install_exit_signals(app: App[Any], cancel: Callable[[], None]) -> bool:
-    """On SIGTERM or SIGHUP, call ``cancel`` then ``app.exit(return_code=128 + signal)``.
+class ExitGuard:
+    """Ends ``app`` on an exit signal within ``GRACE_SECONDS``, whatever it is doing.
+    Make it before the app runs: it keeps the terminal's settings to restore."""
 
-    Call from the app's event loop (``on_mount``). Returns False where the loop
-    cannot take signal handlers (not the main thread, or Windows).
-    """
-    loop = asyncio.get_running_loop()
-    exiting = False
+    def __init__(self, app: App[Any], cancel: Callable[[], None]) -> None:
+        self.app = app
+        self.cancel = cancel
+        self.exiting = False
+        self._terminal = _terminal_settings()
+        self._deadline: threading.Timer | None = None
+        self._previous: dict[int, Any] = {}
 
-    def on_exit_signal(signum: signal.Signals) -> None:
-        nonlocal exiting
-        for each in EXIT_SIGNALS:  # a second signal now ends the process at once
-            with contextlib.suppress(RuntimeError, ValueError):
-                loop.remove_signal_handler(each)
-        if not app.is_running:  # the app has gone; let the signal do what it normally does
-            os.kill(os.getpid(), signum)
+    def install(self) -> bool:
+        """Take over the exit signals (from the app's event loop, in the main thread);
+        False where that is not possible (another thread)."""
+        if threading.current_thread() is not threading.main_thread():
+            return False
+        self._loop = asyncio.get_running_loop()
+        for signum in EXIT_SIGNALS:
+            self._previous[signum] = signal.signal(signum, self._on_signal)
+        resume = signal.getsignal(signal.SIGCONT)
+        self._loop.add_signal_handler(signal.SIGCONT, self._on_continue, resume)
+        return True
+
+    def uninstall(self) -> None:
+        """Give the signals back, unless one came: then a second one still ends the process at once."""
+        if self.exiting:
             return
-        exiting = True
-        try:
-            cancel()
-        finally:
-            app.exit(return_code=128 + signum)
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous.clear()
+        with contextlib.suppress(RuntimeError, ValueError):
+            self._loop.remove_signal_handler(signal.SIGCONT)
 
-    if not hasattr(signal, "SIGCONT"):  # Windows: the loop takes no signal handlers anyway
-        return False
-    resume = signal.getsignal(signal.SIGCONT)
+    def arm(self, status: int) -> None:
+        """End the process with ``status`` if it is still running ``GRACE_SECONDS`` from now."""
+        if self._deadline is None:
+            self._deadline = threading.Timer(GRACE_SECONDS, self.end_now, (status,))
+            self._deadline.daemon = True
+            self._deadline.start()
 
-    def on_continue() -> None:
-        if not exiting and callable(resume):
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        status = 128 + signum
+        if self.exiting:  # a second signal: now
+            self.end_now(status)
+        self.exiting = True
+        self.arm(status)
+        self.cancel()
+        self._loop.call_soon_threadsafe(self._exit, status)
+
+    def _exit(self, status: int) -> None:
+        self.app.exit(return_code=status)
+
+    def _on_continue(self, resume: Any) -> None:
+        if not self.exiting and callable(resume):
             resume(signal.SIGCONT, None)
 
-    installed: list[signal.Signals] = []
+    def end_now(self, status: int) -> None:
+        """Restore the terminal as far as it still answers, then end the process at once."""
+        if self._terminal is not None:  # in a thread of its own: a stuck terminal must not stop us
+            restore = threading.Thread(target=_restore, args=self._terminal, daemon=True)
+            restore.start()
+            restore.join(RESTORE_SECONDS)
+        os._exit(status)
+
+
+def _restore(fd: int, settings: list[Any]) -> None:
+    """Put the terminal back as it was before the app started."""
+    with contextlib.suppress(OSError, termios.error):
+        termios.tcsetattr(fd, termios.TCSANOW, settings)
+        os.write(fd, RESTORE_TERMINAL.encode())
+
+
+def _terminal_settings() -> tuple[int, list[Any]] | None:
+    """(fd, termios settings) of the terminal Textual draws on (stderr), if it is one."""
     try:
-        for signum in EXIT_SIGNALS:
-            loop.add_signal_handler(signum, on_exit_signal, signum)
-            installed.append(signum)
-        loop.add_signal_handler(signal.SIGCONT, on_continue)
-    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
-        for signum in installed:
-            loop.remove_signal_handler(signum)
-        return False
-    return True
+        fd = sys.__stderr__.fileno()
+        return fd, termios.tcgetattr(fd)
+    except (AttributeError, OSError, ValueError, termios.error):
+        return None

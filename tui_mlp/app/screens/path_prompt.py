@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -13,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 
-class PathPrompt(ModalScreen[Path | None]):
-    """Returns the path typed (Enter) or None (Escape)."""
+class PathPrompt(ModalScreen[str | None]):
+    """Returns the path typed (Enter), as typed, or None (Escape or nothing typed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -32,8 +31,7 @@ class PathPrompt(ModalScreen[Path | None]):
     @on(Input.Submitted)
     def _confirm(self, event: Input.Submitted) -> None:
         event.stop()
-        text = event.value.strip()
-        self.dismiss(Path(text).expanduser() if text else None)
+        self.dismiss(event.value.strip() or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
