@@ -70,13 +70,17 @@ def test_load_continues_training(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert np.array_equal(load_params(second)[0].parameters(), expected.parameters())
 
 
-def test_divergence_stops_with_finite_parameters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_divergence_stops_with_finite_parameters_and_saves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     saved = tmp_path / "p.json"
     args = ["train", "--activation", "relu", "--output", "linear", "--lr", "1e6", "--seed", "1", "--save", str(saved)]
     assert main(args) == 1
     captured = capsys.readouterr()
     assert "diverged at epoch" in captured.err
-    assert np.isfinite(load_params(saved)[0].parameters()).all()
+    final = captured.out.split("Final weights and biases:")[1].split("Stopped:")[0]
+    assert "nan" not in final and "inf" not in final
+    assert f"Not saved: training diverged; {saved} is unchanged" in captured.out and not saved.exists()
 
 
 BAD_FLAGS = [
@@ -136,10 +140,13 @@ def test_load_of_a_network_that_does_not_fit_the_dataset(tmp_path: Path, capsys:
     assert "does not fit 'seed'" in capsys.readouterr().err
 
 
-def test_unwritable_save_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["train", "--epochs", "5", "--seed", "0", "--save", str(tmp_path / "no" / "p.json")]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "No such file or directory" in err
+def test_unwritable_save_is_one_line_before_training(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["train", "--epochs", "5", "--seed", "0", "--save", str(tmp_path / "no" / "p.json")])
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert f"argument --save: {tmp_path / 'no' / 'p.json'}: folder {tmp_path / 'no'} does not exist" in captured.err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -176,3 +183,37 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("tui-mlp 0.")
+
+
+def test_options_before_train_apply_to_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """``tui-mlp --hidden 8 train`` once trained the default 4-5-2 network and ignored --hidden."""
+
+    def output(argv: list[str]) -> list[str]:
+        assert main(argv) == 0
+        return [line for line in capsys.readouterr().out.splitlines() if not line.startswith("Stopped:")]  # (time)
+
+    before = output(["--hidden", "3", "--seed", "5", "train", "--epochs", "20"])
+    assert before[0].startswith("Network 4-3-2 ") and before[0].endswith("; seed 5")
+    assert before == output(["train", "--hidden", "3", "--seed", "5", "--epochs", "20"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--hidden", "8", "datasets"], "'datasets' takes no options; --hidden does not apply to it"),
+        (["--files", "/nonexistent", "serve"], "argument --files: /nonexistent is not a folder"),
+        (["serve", "--host", "0.0.0.0"], "--host 0.0.0.0 can be reached from other machines; add --allow-remote"),
+        (["serve", "--max-sessions", "0"], "argument --max-sessions: sessions 0 is outside 1 to 64"),
+    ],
+)
+def test_options_that_do_not_apply_are_refused(argv: list[str], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(argv)
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_serve_refuses_a_bad_app_option_before_serving(tmp_path: Path, capsys) -> None:
+    assert main(["--load", str(tmp_path / "missing.json"), "serve", "--port", "8999"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"tui-mlp: cannot read {tmp_path / 'missing.json'}: No such file or directory\n"

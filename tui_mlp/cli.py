@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
@@ -18,7 +18,9 @@ from .core import MLP, TrainControl, TrainResult
 from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .core.csvdata import DataError
 from .core.datasets import DATASETS, Dataset, load_dataset
+from .core.files import check_output_path, same_file
 from .core.losses import LOSSES, get_loss
+from .core.memory import ADVICE, estimate_bytes, require_memory
 from .core.metrics import format_score, scores
 from .core.optimizers import DEFAULT_MOMENTUM, OPTIMIZERS
 from .core.params import ParamsError, check_fits, load_params, save_params, saved_scaling
@@ -40,15 +42,27 @@ from .core.settings import (
     parse_port,
     parse_samples,
     parse_seed,
+    parse_sessions,
     parse_test_split,
     parse_weight_decay,
     parse_width,
 )
 from .core.trainer import Progress, StopReason
+from .stop_signals import Interrupted, StopSignals
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+STOP = StopSignals()  # what SIGINT and SIGTERM do in `tui-mlp train`
+
+
+class _Commands(argparse._SubParsersAction):
+    """Subcommands that remember the words from the command on, so that the options
+    written before the command can be told from its own."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, *rest: Any) -> None:
+        namespace.command_words = list(values)
+        super().__call__(parser, namespace, values, *rest)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tui-mlp {__version__}")
     _add_training_flags(parser)
-    commands = parser.add_subparsers(dest="command", metavar="{train,datasets,serve}", parser_class=_Parser)
+    parser.add_argument(
+        "--files", metavar="DIR", help="keep the app's save, load and export inside DIR (relative paths only)"
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="{train,datasets,serve}", parser_class=_Parser, action=_Commands
+    )
     trainer = commands.add_parser(
         "train",
         help="train headless and print the result",
@@ -152,24 +171,43 @@ def build_parser() -> argparse.ArgumentParser:
     server = commands.add_parser(
         "serve",
         help="serve the app in a web browser",
-        description="Serve the app to web browsers with textual-serve.",
-        epilog="example: tui-mlp serve --port 8000   (then open http://127.0.0.1:8000)",
+        description="Serve the app to a web browser: open the address it prints (with its token). "
+        "Options before 'serve' go to the app: tui-mlp --dataset moons --hidden 8 serve",
+        epilog="example: tui-mlp serve --port 8000 --files ~/nets",
     )
     server.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
     server.add_argument("--port", type=_flag_type(parse_port), default=8000, help="port (default %(default)s)")
+    server.add_argument(
+        "--files",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="the folder the app may save to and load from (default: this one)",
+    )
+    server.add_argument(
+        "--max-sessions", type=_flag_type(parse_sessions), default=4, metavar="N", help="browsers at once (default 4)"
+    )
+    server.add_argument(
+        "--allow-remote", action="store_true", help="allow a --host other machines can reach (no encryption)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    if args.command is None:
+        return run_app(args, parser)
+    before = argv[: len(argv) - len(args.command_words)]  # the app's options, written before the command
     if args.command == "train":
-        return run_train(args, args.command_parser)
+        if before:  # `tui-mlp --hidden 8 train` is `tui-mlp train --hidden 8`
+            args = parser.parse_args(["train", *before, *args.command_words[1:]])
+        return _run_headless(args)
     if args.command == "datasets":
+        if before:
+            parser.error(f"'datasets' takes no options; {before[0]} does not apply to it")
         return run_datasets()
-    if args.command == "serve":
-        return run_serve(args)
-    return run_app(args, parser)
+    return run_serve(args, parser, before)
 
 
 def _fail(message: str, status: int = EXIT_FAILED) -> int:
@@ -215,15 +253,26 @@ class _Run:
 
 
 def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) -> _Run:
-    """The network and data the flags describe (ValueError, DataError or ParamsError otherwise)."""
-    if not args.load:
-        seed = pick_seed(args.seed)
-        train_data, test_data = prepare_data(data, seed)
-        try:
-            model = training.build(train_data, seed)
-        except ValueError as error:
-            raise ValueError(f"argument {'--layers' if args.layers else '--hidden'}: {error}") from None
-        return _Run(model, train_data, test_data, seed)
+    """The network and data the flags describe (ValueError, DataError or ParamsError otherwise, and
+    ValueError if training them would need more memory than there is)."""
+    run = _loaded(args, data) if args.load else _built(args, training, data)
+    require_memory(estimate_bytes(run.model.layer_sizes, training, run.train, run.test))
+    return run
+
+
+def _built(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) -> _Run:
+    """A new network from the seed, and its data."""
+    seed = pick_seed(args.seed)
+    train_data, test_data = prepare_data(data, seed)
+    try:
+        model = training.build(train_data, seed)
+    except ValueError as error:
+        raise ValueError(f"argument {'--layers' if args.layers else '--hidden'}: {error}") from None
+    return _Run(model, train_data, test_data, seed)
+
+
+def _loaded(args: argparse.Namespace, data: DataSpec) -> _Run:
+    """The network in ``--load``'s file, and its data."""
     model, saved = load_params(args.load)
     # the file's seed gives back the same train/test split it was trained on
     seed = args.seed if args.seed is not None else saved.get("seed")
@@ -234,6 +283,7 @@ def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) ->
 
 def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     training, data = _specs(args, parser)
+    _check_outputs(args, parser)
     try:
         run = prepare(args, training, data)
     except (ParamsError, DataError) as error:
@@ -257,14 +307,9 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for line in evaluation_lines(model, run.train, run.test):
         print(line)
     status = 0
-    if args.save:
-        record = training_record(training, data, run.seed, run.train, result)
-        try:
-            saved = save_params(args.save, model, record)
-            print(f"Saved parameters to {saved}")
-        except ParamsError as error:
-            status = _fail(str(error))
-    if args.snapshot:
+    if args.save is not None:
+        status = _save(args.save, run, training_record(training, data, run.seed, run.train, result), result)
+    if args.snapshot is not None:  # written for a failed run too: it shows how it failed
         status = _write_snapshot(args, before, run, data, training, result) or status
     print(f"End of Training - Total Error (Loss): {format_score('loss', result.final_loss)}")
     if result.reason is StopReason.CANCELLED:
@@ -272,6 +317,42 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if result.reason is StopReason.DIVERGED:
         return _fail(f"training {result.describe()}; try a smaller --lr")
     return status
+
+
+def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """--save and --snapshot name files that can be written: checked before
+    anything is loaded or trained; one line and exit status 2 otherwise."""
+    outputs = {"--save": (args.save, None)}
+    if args.snapshot is not None:
+        from .render.snapshot import FORMATS
+
+        outputs["--snapshot"] = (args.snapshot, FORMATS)
+    for flag, (text, suffixes) in outputs.items():
+        if text is not None:
+            try:
+                check_output_path(text, suffixes)
+            except ValueError as error:
+                parser.error(f"argument {flag}: {error}")
+    files = {"--save": args.save, "--snapshot": args.snapshot, "--data": args.data, "--load": args.load}
+    clashes = [("--save", "--snapshot"), ("--save", "--data"), ("--snapshot", "--data"), ("--snapshot", "--load")]
+    for output, other in clashes:  # --save may replace --load's file: training on from it
+        if files[output] is not None and files[other] is not None and same_file(files[output], files[other]):
+            parser.error(f"{output} and {other} name the same file; writing it would replace the other")
+
+
+def _save(path: str, run: _Run, record: dict[str, Any], result: TrainResult) -> int:
+    """Write the trained parameters to ``path``, unless training diverged or was
+    cancelled before its first epoch (the file keeps what it had); the exit status."""
+    if result.reason is StopReason.DIVERGED or result.epochs_run == 0:
+        why = "diverged" if result.reason is StopReason.DIVERGED else "was cancelled before its first epoch"
+        print(f"Not saved: training {why}; {path} is unchanged")
+        return 0
+    try:
+        saved = save_params(path, run.model, record)
+    except ParamsError as error:
+        return _fail(str(error))
+    print(f"Saved parameters to {saved}")
+    return 0
 
 
 def evaluation_lines(model: MLP, train_data: Dataset, test_data: Dataset | None) -> list[str]:
@@ -304,7 +385,7 @@ def _write_snapshot(
 
 def _train_with_progress(run: _Run, training: TrainingSpec) -> TrainResult:
     control = TrainControl()
-    with _cancel_on_interrupt(control), _progress_reporter(training.epochs) as report:
+    with STOP.cancelling(control), _progress_reporter(training.epochs) as report:
         return training.train(
             run.model,
             run.train,
@@ -316,14 +397,18 @@ def _train_with_progress(run: _Run, training: TrainingSpec) -> TrainResult:
         )
 
 
-@contextlib.contextmanager
-def _cancel_on_interrupt(control: TrainControl) -> Iterator[None]:
-    """Ctrl-C (SIGINT) cancels training cleanly instead of raising mid-update."""
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: control.cancel())
+def _run_headless(args: argparse.Namespace) -> int:
+    """``tui-mlp train``, ended by a stop signal or by running out of memory with one line, not a traceback."""
     try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        with STOP.installed():
+            status = run_train(args, args.command_parser)
+    except Interrupted as stop:
+        return _fail("interrupted", stop.status)
+    except MemoryError:
+        return _fail(f"ran out of memory ({ADVICE})")
+    if status == EXIT_INTERRUPTED and STOP.cancelled_by is not None:
+        return 128 + STOP.cancelled_by  # 143 after SIGTERM
+    return status
 
 
 @contextlib.contextmanager
@@ -359,23 +444,20 @@ def format_parameters(when: str, model: MLP) -> str:
     return "\n".join(lines)
 
 
-def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .app import MLPApp
-
+def _app_start(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """The app's keywords for the flags, with ``--load``'s file and ``--data``'s table checked
+    (ParamsError, DataError or ValueError otherwise, so nothing bad waits inside the app)."""
     training, data = _specs(args, parser)
     model, scaling = None, None
     if args.load:
-        try:
-            model, saved = load_params(args.load)
-        except ParamsError as error:
-            return _fail(str(error))
+        model, saved = load_params(args.load)
         scaling = saved_scaling(saved)
     if data.csv_file:
-        try:  # a bad table is one clear line here, not a surprise inside the app
-            prepare_data(data, 0, scaling)
-        except (DataError, ValueError) as error:
-            return _fail(str(error))
-    app = MLPApp(
+        prepare_data(data, 0, scaling)
+    files = Path(args.files) if args.files is not None else None
+    if files is not None and not files.is_dir():
+        parser.error(f"argument --files: {args.files} is not a folder")
+    return dict(
         hidden=",".join(map(str, training.hidden)),
         epochs=training.epochs,
         learning_rate=training.learning_rate,
@@ -396,9 +478,21 @@ def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         data_file=data.csv_file,
         targets=data.targets,
         scaling=scaling,
+        files=files,
     )
+
+
+def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .app import MLPApp
+
+    try:
+        app = MLPApp(**_app_start(args, parser))
+    except (ParamsError, DataError, ValueError) as error:
+        return _fail(str(error))
     app.run()
-    return app.return_code or 0
+    status = app.return_code or 0
+    app.exit_guard.arm(status)  # shutting down may not wait long on a training thread or a dead terminal
+    return status
 
 
 def run_datasets() -> int:
@@ -410,13 +504,34 @@ def run_datasets() -> int:
     return 0
 
 
-def run_serve(args: argparse.Namespace) -> int:
-    from textual_serve.server import Server
+def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser, app_args: list[str]) -> int:
+    """Serve the app, with the options written before ``serve``, to the browser that has the token."""
+    from .app.serve import ServeError, ServeOptions, is_loopback, serve
 
-    Server(f"{sys.executable} -m tui_mlp", host=args.host, port=args.port, title="tui-mlp").serve()
+    if not is_loopback(args.host) and not args.allow_remote:
+        parser.error(f"--host {args.host} can be reached from other machines; add --allow-remote to serve there")
+    try:
+        _app_start(args, parser)  # bad app options are refused here, not in every browser
+    except (ParamsError, DataError, ValueError) as error:
+        return _fail(str(error))
+    if not is_loopback(args.host):
+        print(
+            f"Warning: serving on {args.host} without encryption: anyone on the network who has the address "
+            "(with its token) can use the app and the files it may write.",
+            file=sys.stderr,
+        )
+    options = ServeOptions(args.host, args.port, Path(args.files or "."), args.max_sessions, tuple(app_args))
+    try:
+        serve(options)
+    except ServeError as error:
+        return _fail(str(error))
     return 0
 
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    try:
+        status = main()
+    except KeyboardInterrupt:  # Ctrl-C outside ``tui-mlp train``'s own handling (while starting, say)
+        status = _fail("interrupted", EXIT_INTERRUPTED)
+    sys.exit(status)

@@ -220,7 +220,7 @@ def _kind(mode: int) -> str:
 
 
 def _new_file_mode() -> int:
-    """The mode ``open()`` would give a new file (0o666 less the umask), not the 0o600 the temporary file is created with."""
+    """The mode ``open()`` would give a new file (0o666 less the umask), not the temporary file's 0o600."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
