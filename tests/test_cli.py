@@ -7,16 +7,18 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tui_mlp.cli import main
+from tui_mlp.cli import EXIT_SECONDS, main
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import load_dataset
 from tui_mlp.core.params import load_params
 
+ROOT = Path(__file__).resolve().parents[1]
 END_LINE = "End of Training - Total Error (Loss): "
 
 
@@ -217,3 +219,18 @@ def test_serve_refuses_a_bad_app_option_before_serving(tmp_path: Path, capsys) -
     assert main(["--load", str(tmp_path / "missing.json"), "serve", "--port", "8999"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and err == f"tui-mlp: cannot read {tmp_path / 'missing.json'}: No such file or directory\n"
+
+
+def test_a_finished_command_does_not_wait_long_for_a_thread_at_exit() -> None:
+    """The interpreter joins threads at exit: the app's training thread, cancelled, still ends only at
+    its next epoch (seconds for a big network). ``tui-mlp`` ends within ``EXIT_SECONDS`` regardless."""
+    script = (
+        "import threading, time\n"
+        "from tui_mlp import cli\n"
+        "cli.main = lambda: threading.Thread(target=time.sleep, args=(60,)).start() or 7\n"
+        "cli.run()\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 7
+    assert time.monotonic() - started < EXIT_SECONDS + 5

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,7 @@ from .stop_signals import Interrupted, StopSignals
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_SECONDS = 3.0  # how long the process may take to end once the command is done
 STOP = StopSignals()  # what SIGINT and SIGTERM do in `tui-mlp train`
 
 
@@ -490,9 +493,7 @@ def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except (ParamsError, DataError, ValueError) as error:
         return _fail(str(error))
     app.run()
-    status = app.return_code or 0
-    app.exit_guard.arm(status)  # shutting down may not wait long on a training thread or a dead terminal
-    return status
+    return app.return_code or 0
 
 
 def run_datasets() -> int:
@@ -534,4 +535,9 @@ def run() -> None:
         status = main()
     except KeyboardInterrupt:  # Ctrl-C outside ``tui-mlp train``'s own handling (while starting, say)
         status = _fail("interrupted", EXIT_INTERRUPTED)
+    # The interpreter's shutdown joins the app's training thread, which ends at its next epoch (seconds,
+    # for a big network): the command has finished, so it may not keep the process alive for long.
+    deadline = threading.Timer(EXIT_SECONDS, os._exit, (status,))
+    deadline.daemon = True
+    deadline.start()
     sys.exit(status)

@@ -81,9 +81,10 @@ def served(folder: Path, *args: str, options: tuple[str, ...] = ()) -> Iterator[
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=15)
+            process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.communicate()
             raise
 
 

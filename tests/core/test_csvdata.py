@@ -14,7 +14,7 @@ from tui_mlp.core import csvdata
 from tui_mlp.core.csvdata import DataError, load_csv, standardise
 from tui_mlp.core.datasets import Dataset
 
-pytestmark = pytest.mark.filterwarnings("error")
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # NumPy overflow and invalid-value warnings
 
 IRIS = Path(__file__).resolve().parent.parent / "data" / "iris.csv"
 IRIS_COLUMNS = "'sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'"

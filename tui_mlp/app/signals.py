@@ -51,7 +51,6 @@ class ExitGuard:
         self.cancel = cancel
         self.exiting = False
         self._terminal = _terminal_settings()
-        self._deadline: threading.Timer | None = None
         self._previous: dict[int, Any] = {}
 
     def install(self) -> bool:
@@ -68,7 +67,7 @@ class ExitGuard:
 
     def uninstall(self) -> None:
         """Give the signals back, unless one came: then a second one still ends the process at once."""
-        if self.exiting:
+        if self.exiting or not self._previous:
             return
         for signum, previous in self._previous.items():
             signal.signal(signum, previous)
@@ -76,19 +75,14 @@ class ExitGuard:
         with contextlib.suppress(RuntimeError, ValueError):
             self._loop.remove_signal_handler(signal.SIGCONT)
 
-    def arm(self, status: int) -> None:
-        """End the process with ``status`` if it is still running ``GRACE_SECONDS`` from now."""
-        if self._deadline is None:
-            self._deadline = threading.Timer(GRACE_SECONDS, self.end_now, (status,))
-            self._deadline.daemon = True
-            self._deadline.start()
-
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         status = 128 + signum
         if self.exiting:  # a second signal: now
             self.end_now(status)
         self.exiting = True
-        self.arm(status)
+        deadline = threading.Timer(GRACE_SECONDS, self.end_now, (status,))  # whatever happens meanwhile
+        deadline.daemon = True
+        deadline.start()
         self.cancel()
         self._loop.call_soon_threadsafe(self._exit, status)
 
