@@ -234,3 +234,33 @@ def test_a_finished_command_does_not_wait_long_for_a_thread_at_exit() -> None:
     done = subprocess.run([sys.executable, "-c", script], timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 7
     assert time.monotonic() - started < EXIT_SECONDS + 5
+
+
+def test_ctrl_c_while_the_command_loads_is_one_line() -> None:
+    """Ctrl-C during the imports (NumPy, Textual: a fraction of a second) gave an import traceback."""
+    script = (
+        "import sys\n"
+        "class Interrupting:\n"  # the Ctrl-C lands while tui_mlp.cli is being imported
+        "    def find_spec(self, name, *rest):\n"
+        "        if name == 'tui_mlp.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupting())\n"
+        "import tui_mlp\n"
+        "tui_mlp.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "tui-mlp: interrupted\n")
+
+
+@pytest.mark.parametrize("command", [["datasets"], ["train", "--epochs", "100000", "--seed", "0"]])
+def test_a_reader_that_stops_early_ends_the_command_quietly(command: list[str]) -> None:
+    """``tui-mlp train | head -1``: the pipe closes under the printing; no BrokenPipeError traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_mlp", *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    err = process.stderr.read()
+    process.stderr.close()
+    assert (process.wait(timeout=60), err) == (141, b"")

@@ -268,3 +268,31 @@ def test_huge_test_loss_is_printed_like_the_final_loss(capsys: pytest.CaptureFix
     out = run_ok(capsys, "--dataset", "sine", "--epochs", "100", "--seed", "0")
     (line,) = lines_starting(out, "Test loss: ")
     assert len(line) < 40, line
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("bad\nname.csv", "", r"tui-mlp: '.*/bad\\nname.csv': the file is empty; it needs a header row and data rows"),
+        (
+            "long.csv",
+            "x,y\n1," + "7" * 100_000 + "\n",
+            r"tui-mlp: .*long.csv: row 2, column 'y': '7777.*7777' is not a finite number",
+        ),
+        (
+            "nan.csv",
+            "x,y\n1,2\n" + "z" * 100_000 + ",3\n",
+            r"tui-mlp: .*nan.csv: row 3, column 'x': 'zzz.*zzz' is not a finite number",
+        ),
+    ],
+    ids=["newline in the name", "a 100,000-digit cell", "a 100,000-letter cell"],
+)
+def test_a_hostile_name_or_cell_gives_one_short_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    assert main(["train", "--data", str(path), "--target", "y", "--epochs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 200 + len(str(tmp_path)), err[:300]
+    assert re.fullmatch(expected, err.strip()), err

@@ -126,3 +126,11 @@ def test_a_finished_run_replaces_the_file_and_keeps_its_mode(workdir: Path, caps
     assert status == 0 and "Saved parameters to keep.json\n" in out
     assert '"format": "tui-mlp-params"' in (workdir / "keep.json").read_text()
     assert stat.S_IMODE((workdir / "keep.json").stat().st_mode) == 0o600
+
+
+def test_a_file_name_of_the_longest_legal_length_is_written(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The temporary file beside it must fit too: it once took the target's name plus 22 bytes."""
+    name = "a" * 250 + ".json"
+    status, _, _ = run(["train", "--seed", "0", "--epochs", "5", "--save", name], capsys)
+    assert status == 0 and (workdir / name).exists()
+    assert not list(workdir.glob(".*.tmp"))

@@ -24,7 +24,7 @@ from tui_mlp.core.problem import DataSpec, TrainingSpec
 
 LINUX = pytest.mark.skipif(sys.platform != "linux", reason="real POSIX signals; /proc tells when a file is read")
 
-STOPS = [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
+STOPS = [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
 INTERRUPTED = "tui-mlp: interrupted\n"
 
 
@@ -79,7 +79,7 @@ def big_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(("stop", "status"), STOPS)
 def test_a_stop_signal_while_saving_leaves_no_file(start: Start, tmp_path: Path, stop: int, status: int) -> None:
     process = start("--hidden", "1000,1000", "--epochs", "1", "--save", str(tmp_path / "p.json"))  # a 26 MB file
-    wait_for(lambda: any(path.stat().st_size for path in tmp_path.glob(".p.json.*.tmp")), process)  # writing it
+    wait_for(lambda: any(path.stat().st_size for path in tmp_path.glob(".tui-mlp-*.tmp")), process)  # writing it
     process.send_signal(stop)
     out, err = process.communicate(timeout=30)
     assert (process.returncode, err) == (status, INTERRUPTED)

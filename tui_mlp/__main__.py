@@ -1,5 +1,5 @@
 """``python -m tui_mlp``: the same as the ``tui-mlp`` command."""
 
-from .cli import run
+from . import main
 
-run()
+main()

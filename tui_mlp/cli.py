@@ -55,8 +55,9 @@ from .stop_signals import Interrupted, StopSignals
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a command killed by it would end
 EXIT_SECONDS = 3.0  # how long the process may take to end once the command is done
-STOP = StopSignals()  # what SIGINT and SIGTERM do in `tui-mlp train`
+STOP = StopSignals()  # what SIGINT, SIGTERM and SIGHUP do in `tui-mlp train`
 
 
 class _Commands(argparse._SubParsersAction):
@@ -410,7 +411,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     except MemoryError:
         return _fail(f"ran out of memory ({ADVICE})")
     if status == EXIT_INTERRUPTED and STOP.cancelled_by is not None:
-        return 128 + STOP.cancelled_by  # 143 after SIGTERM
+        return 128 + STOP.cancelled_by  # 143 after SIGTERM, 129 after SIGHUP
     return status
 
 
@@ -535,6 +536,9 @@ def run() -> None:
         status = main()
     except KeyboardInterrupt:  # Ctrl-C outside ``tui-mlp train``'s own handling (while starting, say)
         status = _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:  # `tui-mlp train | head`: the reader has had all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (the exit's flush must not fail again)
+        status = EXIT_BROKEN_PIPE
     # The interpreter's shutdown joins the app's training thread, which ends at its next epoch (seconds,
     # for a big network): the command has finished, so it may not keep the process alive for long.
     deadline = threading.Timer(EXIT_SECONDS, os._exit, (status,))

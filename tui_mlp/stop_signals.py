@@ -1,4 +1,4 @@
-"""What SIGINT (Ctrl-C) and SIGTERM do in ``tui-mlp train``: the first one during training
+"""What SIGINT (Ctrl-C), SIGTERM and SIGHUP do in ``tui-mlp train``: the first one during training
 cancels it at the end of the epoch, so the partial result is printed and saved; any other
 one (or a second one) ends the command at once, with nothing half-written."""
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from .core import TrainControl
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C, kill, a closed terminal
 
 
 class Interrupted(KeyboardInterrupt):
@@ -24,7 +24,7 @@ class Interrupted(KeyboardInterrupt):
 
 
 class StopSignals:
-    """What SIGINT (Ctrl-C) and SIGTERM do in ``tui-mlp train``: the first one during training
+    """What SIGINT (Ctrl-C), SIGTERM and SIGHUP do in ``tui-mlp train``: the first one during training
     cancels it at the end of the epoch, so the partial result is printed and saved; any other
     one raises ``Interrupted``.
 

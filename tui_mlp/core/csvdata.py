@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import Dataset
+from .echo import quoted, shortened, shown
 from .files import FileTooLarge, describe_os_error, read_limited
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -61,7 +62,7 @@ class _NotCsv(DataError):
 def load_csv(path: str | os.PathLike[str], targets: Sequence[str]) -> Dataset:
     """The table at ``path`` with ``targets`` as outputs (unscaled features)."""
     name = os.fspath(path)
-    table = _read_table(name, path, targets)
+    table = _read_table(shown(name), path, targets)
     y, classes = table.targets()
     task = "multiclass" if classes else "regression"
     features = table.X.shape[1]
@@ -211,7 +212,9 @@ def _header(name: str, line: int, row: list[str]) -> list[str]:
 def _check_targets(name: str, header: list[str], targets: Sequence[str]) -> None:
     missing = [t for t in targets if t not in header]
     if missing:
-        raise DataError(f"{name}: no column {missing[0]!r} (columns: {', '.join(map(repr, header))})")
+        raise DataError(
+            f"{name}: no column {quoted(missing[0])} (columns: {shortened(', '.join(map(quoted, header)), 200)})"
+        )
     if len(set(targets)) != len(targets):
         raise DataError(f"{name}: a target column is named twice")
     if len(targets) == len(header):
@@ -321,12 +324,12 @@ class _Table:
         for label, value, line in zip(self.labels, numbers, self.first_lines):
             problem = _value_problem(label, value, TARGET)
             if problem:
-                raise DataError(f"{self.name}: row {line}, column {self.header[self.label_column]!r}: {problem}")
+                raise DataError(f"{self.name}: row {line}, column {quoted(self.header[self.label_column])}: {problem}")
 
     def _missing_value(self, line: int, row: list[str]) -> str:
         """The message for the first blank cell of ``row``, which has one."""
         column = next(c for c, cell in zip(self.header, row) if not cell.strip())
-        return f"{self.name}: row {line}, column {column!r}: missing value"
+        return f"{self.name}: row {line}, column {quoted(column)}: missing value"
 
     def _first_problem(self) -> str:
         """The message for the first bad row of the block."""
@@ -339,10 +342,10 @@ class _Table:
                 text = cell.strip()
                 value = _number(text)
                 if value is None and use == TARGET:
-                    return f"{self.name}: a class column ({column!r}) must be the only target"
+                    return f"{self.name}: a class column ({quoted(column)}) must be the only target"
                 problem = _value_problem(text, value, use)
                 if problem:
-                    return f"{self.name}: row {line}, column {column!r}: {problem}"
+                    return f"{self.name}: row {line}, column {quoted(column)}: {problem}"
         lines = f"{self.block_lines[0]}–{self.block_lines[-1]}"  # reached only if NumPy and float() ever disagree
         return f"{self.name}: rows {lines}: a value cannot be read as a number"
 
@@ -367,14 +370,16 @@ def _number(text: str) -> float | None:
 def _value_problem(text: str, value: float | None, use: str) -> str | None:
     """Why the cell ``text`` (read as ``value``) cannot be used ``use``, if it cannot."""
     if value is None or not math.isfinite(value):
-        return f"{text!r} is not a finite number"
+        return f"{quoted(text)} is not a finite number"
     if abs(value) > MAX_MAGNITUDE:
-        return f"{text!r} is too large {use} (beyond ±{MAX_MAGNITUDE:g})"
+        return f"{quoted(text)} is too large {use} (beyond ±{MAX_MAGNITUDE:g})"
     return None
 
 
 def _check_classes(name: str, column: str, classes: list[str]) -> None:
     if len(classes) < 2:
-        raise DataError(f"{name}: column {column!r} has a single class ({classes[0]!r}); it needs two or more")
+        raise DataError(
+            f"{name}: column {quoted(column)} has a single class ({quoted(classes[0])}); it needs two or more"
+        )
     if len(classes) > MAX_CLASSES:
-        raise DataError(f"{name}: column {column!r} has {len(classes)} classes, more than {MAX_CLASSES}")
+        raise DataError(f"{name}: column {quoted(column)} has {len(classes)} classes, more than {MAX_CLASSES}")

@@ -11,6 +11,8 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from .echo import shown
+
 READ_CHUNK = 1 << 20  # bytes a read asks for beyond the size the file had when opened
 
 
@@ -44,9 +46,10 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
     the person may not write."""
     target = os.path.realpath(path)
     existing = _writable_target(target)
-    folder, name = os.path.split(target)
-    # named before it exists, so that an interrupt just after it is created still removes it
-    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
+    folder = os.path.dirname(target)
+    # named before it exists, so that an interrupt just after it is created still removes it; short,
+    # so that it fits wherever the target's name (up to 255 bytes) does
+    temporary = os.path.join(folder, f".tui-mlp-{secrets.token_hex(8)}.tmp")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         with open(fd, "wb") as handle:
@@ -101,18 +104,18 @@ def check_output_path(text: str | os.PathLike[str], suffixes: Sequence[str] | No
     path = Path(name)
     if suffixes is not None and path.suffix.lower() not in suffixes:
         found = f"unknown suffix {path.suffix!r}" if path.suffix else "no suffix"
-        raise ValueError(f"{_shown(name)}: {found}; use {', '.join(suffixes)}")
+        raise ValueError(f"{shown(name)}: {found}; use {', '.join(suffixes)}")
     target = os.path.realpath(name)
     folder = os.path.dirname(target)
     try:
         _writable_target(target)
     except FileNotFoundError:
         shown_folder = folder if os.path.islink(name) else os.path.dirname(name) or "."
-        raise ValueError(f"{_shown(name)}: folder {_shown(shown_folder)} does not exist") from None
+        raise ValueError(f"{shown(name)}: folder {shown(shown_folder)} does not exist") from None
     except OSError as error:
         raise ValueError(describe_os_error(name, error)) from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ValueError(f"{_shown(name)}: no permission to create files in folder {_shown(folder)}")
+        raise ValueError(f"{shown(name)}: no permission to create files in folder {shown(folder)}")
     return path
 
 
@@ -126,15 +129,15 @@ def resolve_inside(root: str | os.PathLike[str], text: str) -> Path:
     _check_name(text)
     parts = text.split(os.sep)
     if os.path.isabs(text):
-        raise ValueError(f"{_shown(text)}: give a path inside the working folder, not an absolute one")
+        raise ValueError(f"{shown(text)}: give a path inside the working folder, not an absolute one")
     if parts[0].startswith("~"):
-        raise ValueError(f"{_shown(text)}: '~' is not a home folder here; give a path inside the working folder")
+        raise ValueError(f"{shown(text)}: '~' is not a home folder here; give a path inside the working folder")
     if ".." in parts:
-        raise ValueError(f"{_shown(text)}: '..' is not allowed; give a path inside the working folder")
+        raise ValueError(f"{shown(text)}: '..' is not allowed; give a path inside the working folder")
     base = os.path.realpath(root)
     target = os.path.realpath(os.path.join(base, text))
     if os.path.commonpath([base, target]) != base:
-        raise ValueError(f"{_shown(text)}: leads outside the working folder")
+        raise ValueError(f"{shown(text)}: leads outside the working folder")
     try:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
@@ -155,7 +158,7 @@ def describe_os_error(path: str | os.PathLike[str], error: OSError | ValueError)
     """One line naming the file and what went wrong, for an OSError (or the
     ValueError that a NUL character in a path gives)."""
     reason = getattr(error, "strerror", None) or str(error)
-    return f"{_shown(os.fspath(path))}: {reason}"
+    return f"{shown(os.fspath(path))}: {reason}"
 
 
 def _check_name(name: str) -> None:
@@ -163,9 +166,9 @@ def _check_name(name: str) -> None:
     if not name.strip():
         raise ValueError("the file name is empty")
     if "\0" in name:
-        raise ValueError(f"{_shown(name)}: a file name cannot contain a NUL character")
+        raise ValueError(f"{shown(name)}: a file name cannot contain a NUL character")
     if name.endswith(os.sep) or os.path.basename(name) in (".", ".."):
-        raise ValueError(f"{_shown(name)}: names a folder; give a file name")
+        raise ValueError(f"{shown(name)}: names a folder; give a file name")
 
 
 def _writable_target(target: str) -> os.stat_result | None:
@@ -224,7 +227,3 @@ def _new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-def _shown(name: str) -> str:
-    return name if name.isprintable() else repr(name)

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .echo import quoted, shown
 from .files import FileTooLarge, atomic_write, describe_os_error, read_limited
 from .losses import LOSSES
 from .mlp import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, MLP, check_layer_sizes, parameter_count
@@ -92,11 +93,11 @@ def save_params(path: str | os.PathLike[str], model: MLP, training: dict[str, An
     try:
         frame = _frame(model, training)
     except ValueError as error:
-        raise ParamsError(f"{os.fspath(path)}: cannot save: {error}") from None
+        raise ParamsError(f"{shown(os.fspath(path))}: cannot save: {error}") from None
     size = sum(map(len, frame)) + arrays_bound(model.layer_sizes)
     if size > MAX_FILE_BYTES:
         raise ParamsError(
-            f"{os.fspath(path)}: cannot save: the file could take {size:,} bytes, "
+            f"{shown(os.fspath(path))}: cannot save: the file could take {size:,} bytes, "
             f"more than the {MAX_FILE_BYTES:,} that loading allows"
         )
     try:
@@ -148,7 +149,7 @@ def _numbers(values: np.ndarray) -> str:
 
 def load_params(path: str | os.PathLike[str]) -> tuple[MLP, dict[str, Any]]:
     """Read a parameter file; returns the network and its training settings."""
-    name = os.fspath(path)
+    name = shown(os.fspath(path))
     try:
         document = json.loads(_read_text(path), parse_constant=_refuse_constant, parse_int=_parse_int)
     except RecursionError:
@@ -175,7 +176,7 @@ def _read_text(path: str | os.PathLike[str]) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ParamsError(f"{os.fspath(path)}: not a text file (invalid UTF-8)") from None
+        raise ParamsError(f"{shown(os.fspath(path))}: not a text file (invalid UTF-8)") from None
 
 
 def _parse_int(token: str) -> int:
@@ -195,7 +196,7 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
         raise ValueError(f'not a tui-mlp parameter file (no "format": "{FORMAT}")')
     version = document.get("version")
     if type(version) is not int or version != VERSION:
-        raise ValueError(f"unsupported format version {version!r} (this tui-mlp reads version {VERSION})")
+        raise ValueError(f"unsupported format version {quoted(version)} (this tui-mlp reads version {VERSION})")
     sizes = document.get("layer_sizes")
     if not isinstance(sizes, list) or not all(type(s) is int for s in sizes):
         raise ValueError('"layer_sizes" must be a list of whole numbers')
@@ -208,7 +209,7 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
         raise ValueError('"training" must be an object')
     seed = training.get("seed")
     if seed is not None and not (type(seed) is int and 0 <= seed < 2**32):
-        raise ValueError(f'"training.seed" is {seed!r}, expected a whole number from 0 to {2**32 - 1}')
+        raise ValueError(f'"training.seed" is {quoted(seed)}, expected a whole number from 0 to {2**32 - 1}')
     if "scaling" in training:
         _check_scaling(training["scaling"], sizes[0])
     model = MLP(sizes, activation, output_activation=output, loss=loss)
@@ -226,7 +227,7 @@ def check_fits(model: MLP, path: str | os.PathLike[str], label: str, shape: tupl
     ``shape`` of the data ``label`` names."""
     if (model.layer_sizes[0], model.layer_sizes[-1]) != shape:
         raise ParamsError(
-            f"{os.fspath(path)}: network {'-'.join(map(str, model.layer_sizes))} does not fit {label!r} "
+            f"{shown(os.fspath(path))}: network {'-'.join(map(str, model.layer_sizes))} does not fit {quoted(label)} "
             f"({shape[0]} inputs, {shape[1]} outputs)"
         )
 
@@ -250,7 +251,7 @@ def _check_scaling(scaling: Any, n_inputs: int) -> None:
 def _choice(document: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
     value = document.get(key)
     if value not in allowed:
-        raise ValueError(f'"{key}" is {value!r}, expected one of {", ".join(allowed)}')
+        raise ValueError(f'"{key}" is {quoted(value)}, expected one of {", ".join(allowed)}')
     return value
 
 

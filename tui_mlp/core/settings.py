@@ -9,6 +9,7 @@ import re
 
 from .activations import HIDDEN_ACTIVATIONS
 from .datasets import MAX_SAMPLES
+from .echo import quoted, shown
 from .mlp import MAX_LAYER_SIZE, MAX_LAYERS
 
 MAX_EPOCHS = 10_000_000
@@ -26,14 +27,11 @@ SHOWN_CHARS = 20  # what a message repeats of the text a person typed, at most (
 
 
 def _shown(text: str) -> str:
-    """``text``, or its start and end around an ellipsis if it is too long to repeat in a message."""
-    half = SHOWN_CHARS // 2 - 2
-    return text if len(text) <= SHOWN_CHARS else f"{text[:half]}…{text[-half:]}"
+    return shown(text, SHOWN_CHARS)
 
 
 def _quoted(text: str) -> str:
-    """``text`` quoted, with escapes for what cannot be printed, shortened as ``_shown`` does."""
-    return _shown(repr(text))
+    return quoted(text, SHOWN_CHARS)
 
 
 def _whole(text: str, what: str) -> int:
