@@ -20,7 +20,7 @@ from rich.console import Console
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset, load_dataset
-from tui_mlp.render.boundary import ASCII, UNICODE, DecisionBoundary
+from tui_mlp.render.boundary import ASCII, UNICODE, DecisionBoundary, unique_rows
 from tui_mlp.render.snapshot import snapshot_renderable
 from tui_mlp.render.text import render_text
 
@@ -190,3 +190,10 @@ def test_snapshot_with_other_data_is_unchanged() -> None:
     model = MLP([4, 5, 2], seed=0)
     plain = render_text(snapshot_renderable(model, model, np.ones(3), {}), 160)
     assert render_text(snapshot_renderable(model, model, np.ones(3), {}, data=(data, None)), 160) == plain
+
+
+def test_unique_rows_finds_what_numpy_unique_finds() -> None:
+    rows = np.random.default_rng(0).integers(-1, 3, size=(500, 5))
+    kinds, which = unique_rows(rows)
+    np.testing.assert_array_equal(kinds[which], rows)
+    assert sorted(map(tuple, kinds.tolist())) == sorted(map(tuple, np.unique(rows, axis=0).tolist()))

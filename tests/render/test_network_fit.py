@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from tui_mlp.core import MLP
 from tui_mlp.render.graph import node_label
-from tui_mlp.render.network import ENLARGE, ENLARGE_SHORT, MAX_LABELLED_EDGES, TABLE_KEY, NetworkDiagram
+from tui_mlp.render.layout import MAX_LABELLED_EDGES
+from tui_mlp.render.network import ENLARGE, ENLARGE_SHORT, TABLE_KEY, NetworkDiagram, paint
 from tui_mlp.render.text import render_text
 
 small_sizes = st.lists(st.integers(1, 8), min_size=2, max_size=4)
@@ -162,9 +163,9 @@ def test_nothing_fits_says_so_in_one_line() -> None:
 def test_focus_is_marked_in_every_layout(width: int, height: int) -> None:
     """The focused node and its edges' weights are reversed, whichever layout fits."""
     model = MLP([4, 5, 2], seed=0)
-    canvas = NetworkDiagram(model, height=height, focus=(1, 2)).draw(width, height)
+    lines = paint(NetworkDiagram(model, height=height, focus=(1, 2)).layout(width, height))
     reversed_text = " ".join(
-        segment.text for row in canvas.segments() for segment in row if segment.style and segment.style.reverse
+        segment.text for row in lines for segment in row if segment.style and segment.style.reverse
     )
     assert "h3" in reversed_text
     weights = [model.weights[0][i, 2] for i in range(4)] + [model.weights[1][2, j] for j in range(2)]

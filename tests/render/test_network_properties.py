@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from tui_mlp.core import MLP
 from tui_mlp.render.graph import node_label
-from tui_mlp.render.network import MAX_LABELLED_EDGES, NetworkDiagram
+from tui_mlp.render.layout import MAX_LABELLED_EDGES
+from tui_mlp.render.network import NetworkDiagram
 from tui_mlp.render.text import render_text
 
 sizes_strategy = st.lists(st.integers(1, 40), min_size=2, max_size=4)

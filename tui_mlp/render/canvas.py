@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
@@ -121,9 +119,8 @@ class Canvas:
         line_style = np.asarray(self.line_styles)[self.line_rank]
         style_ids = np.where(has_text, self.text_style, np.where(drawn, line_style, 0))
         rows = []
-        for y in range(self.height):
-            ids = style_ids[y]
+        for text, ids in zip(("".join(row) for row in chars.tolist()), style_ids):
             cuts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist(), self.width]
-            text = chars[y]
-            rows.append([Segment("".join(text[a:b]), self.styles[ids[a]] or None) for a, b in itertools.pairwise(cuts)])
+            styles = [self.styles[i] or None for i in ids[cuts[:-1]].tolist()]
+            rows.append([Segment(text[a:b], style) for a, b, style in zip(cuts, cuts[1:], styles)])
         return rows

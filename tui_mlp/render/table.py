@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderResult
-from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -14,7 +13,7 @@ from tui_mlp.core import MLP
 
 from . import palette
 from .graph import node_label
-from .layout import importance, most_important
+from .layout import most_important, ranked
 
 MAX_ROWS = 32  # rows (source neurons) shown per layer; the most important are kept
 CELL_WIDTH = 9  # "+12.34", padding and a border
@@ -30,18 +29,11 @@ class WeightTable:
         self.model = model
         self.focus = focus
         self.ascii = ascii
-        self.scores = importance(model)
-        self._rendered: tuple[tuple, list[Segment]] | None = None
+        self.ranking = ranked(model)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        # Textual renders a renderable more than once (to measure its height, then to paint it):
-        # the tables are laid out once per console and options.
-        key = (id(console), *vars(options).values())
-        if self._rendered is None or self._rendered[0] != key:
-            max_columns = max((options.max_width - 8) // CELL_WIDTH, 1)
-            tables = Group(*(self.layer_table(layer, max_columns) for layer in range(self.model.n_layers)))
-            self._rendered = (key, list(console.render(tables, options)))
-        yield from self._rendered[1]
+        max_columns = max((options.max_width - 8) // CELL_WIDTH, 1)
+        yield Group(*(self.layer_table(layer, max_columns) for layer in range(self.model.n_layers)))
 
     def keep(self, layer: int) -> int | None:
         return self.focus[1] if self.focus and self.focus[0] == layer else None
@@ -49,8 +41,8 @@ class WeightTable:
     def layer_table(self, layer: int, max_columns: int) -> Table:
         sizes = self.model.layer_sizes
         weights, biases = self.model.weights[layer], self.model.biases[layer]
-        rows = most_important(self.scores[layer], MAX_ROWS, self.keep(layer))
-        columns = most_important(self.scores[layer + 1], max_columns, self.keep(layer + 1))
+        rows = most_important(self.ranking[layer], MAX_ROWS, self.keep(layer))
+        columns = most_important(self.ranking[layer + 1], max_columns, self.keep(layer + 1))
         scale = float(np.nanmax(np.abs(weights))) if weights.size else 0.0
         left_out = []
         if len(rows) < sizes[layer]:
