@@ -21,6 +21,7 @@ from tui_mlp.app.widgets.loss_chart import LossChart
 from tui_mlp.app.widgets.network_view import NetworkView
 from tui_mlp.core import MLP, train
 from tui_mlp.core.datasets import load_dataset
+from tui_mlp.core.specs import Settings, TrainingSpec
 
 HERE = Path(__file__).resolve().parent
 SIZE = (120, 40)
@@ -38,7 +39,7 @@ def headless_seconds() -> float:
 
 async def in_app_seconds() -> float:
     """The same training started with Enter in the app (the trainer's own clock)."""
-    app = MLPApp(seed=0, epochs=EPOCHS)
+    app = MLPApp(Settings(TrainingSpec(epochs=EPOCHS), seed=0))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()
@@ -119,7 +120,7 @@ async def key_delays() -> dict[str, float]:
     not used because they wait for the whole process to go idle, which it
     never does while training.
     """
-    app = MLPApp(seed=0, epochs=10_000_000)
+    app = MLPApp(Settings(TrainingSpec(epochs=10_000_000), seed=0))
     worst: dict[str, float] = {}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")

@@ -228,7 +228,7 @@ def test_a_finished_command_does_not_wait_long_for_a_thread_at_exit() -> None:
         "import threading, time\n"
         "from tui_mlp import cli\n"
         "cli.main = lambda: threading.Thread(target=time.sleep, args=(60,)).start() or 7\n"
-        "cli.run()\n"
+        "cli.entry()\n"
     )
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", script], timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})

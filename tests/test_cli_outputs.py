@@ -13,6 +13,7 @@ import pytest
 from tui_mlp import cli
 from tui_mlp.cli import main
 from tui_mlp.core import TrainResult
+from tui_mlp.core.run import Run
 from tui_mlp.core.trainer import StopReason
 
 QUICK = ["train", "--epochs", "3", "--seed", "0"]
@@ -110,8 +111,9 @@ def test_a_diverged_run_creates_no_parameter_file(workdir: Path, capsys: pytest.
 def test_a_run_cancelled_before_its_first_epoch_saves_nothing(
     workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def cancelled_at_once(run: object, training: object) -> TrainResult:
-        return TrainResult(np.array([]), StopReason.CANCELLED, epochs=3, elapsed=0.0)
+    def cancelled_at_once(run: Run) -> TrainResult:
+        run.result = TrainResult(np.array([]), StopReason.CANCELLED, epochs=3, elapsed=0.0)
+        return run.result
 
     monkeypatch.setattr(cli, "_train_with_progress", cancelled_at_once)
     status, out, err = run([*QUICK, "--save", "keep.json"], capsys)

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_mlp.app.run import Run, RunSettings
+from tui_mlp.app.session import Session
 from tui_mlp.cli import main
 from tui_mlp.core.memory import LIMIT_VARIABLE
-from tui_mlp.core.problem import DataSpec, TrainingSpec
+from tui_mlp.core.specs import DataSpec, Settings, TrainingSpec
 
 LINUX = pytest.mark.skipif(sys.platform != "linux", reason="real POSIX signals; /proc tells when a file is read")
 
@@ -157,7 +157,7 @@ def test_a_run_too_big_for_the_memory_is_refused_before_it_starts(
         "",
         f"tui-mlp: this run needs about 261 MB of memory; 100 MB is available ({advice})\n",
     )
-    settings = RunSettings(TrainingSpec(hidden=(500,), epochs=1), DataSpec("moons", samples=20_000), 0)
+    settings = Settings(TrainingSpec(hidden=(500,), epochs=1), DataSpec("moons", samples=20_000), 0)
     with pytest.raises(ValueError) as refused:  # the app shows it as a notification
-        Run.create(settings)
+        Session().new_run(settings)
     assert str(refused.value) == f"this run needs about 393 MB of memory; 100 MB is available ({advice})"

@@ -28,7 +28,7 @@ from tui_mlp.core.datasets import DATASETS, MAX_SAMPLES
 from tui_mlp.core.losses import LOSSES
 from tui_mlp.core.mlp import MAX_LAYER_SIZE, MAX_LAYERS, parameter_count
 from tui_mlp.core.optimizers import OPTIMIZERS
-from tui_mlp.core.settings import MAX_EPOCHS, MAX_LEARNING_RATE, parse_epochs
+from tui_mlp.core.parse import MAX_EPOCHS, MAX_LEARNING_RATE, parse_epochs
 
 IRIS = Path(__file__).parent / "data" / "iris.csv"
 IRIS_COLUMNS = ("sepal_length", "sepal_width", "petal_length", "petal_width", "species")

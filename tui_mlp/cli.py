@@ -19,20 +19,14 @@ from . import __version__
 from .core import MLP, TrainControl, TrainResult
 from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .core.csvdata import DataError
-from .core.datasets import DATASETS, Dataset, load_dataset
+from .core.datasets import DATASETS, load_dataset
 from .core.files import check_output_path, same_file
 from .core.losses import LOSSES, get_loss
-from .core.memory import ADVICE, estimate_bytes, require_memory
-from .core.metrics import format_score, scores
-from .core.optimizers import DEFAULT_MOMENTUM, OPTIMIZERS
-from .core.params import ParamsError, check_fits, load_params, save_params, saved_scaling
-from .core.problem import DataSpec, TrainingSpec, pick_seed, prepare_data, summary, training_record
-from .core.settings import (
-    DEFAULT_ACTIVATION,
-    DEFAULT_DATASET,
-    DEFAULT_EPOCHS,
-    DEFAULT_HIDDEN,
-    DEFAULT_LEARNING_RATE,
+from .core.memory import ADVICE
+from .core.metrics import format_score, format_scores
+from .core.optimizers import OPTIMIZERS
+from .core.params import ParamsError, save_params
+from .core.parse import (
     parse_activation,
     parse_batch_size,
     parse_columns,
@@ -49,6 +43,8 @@ from .core.settings import (
     parse_weight_decay,
     parse_width,
 )
+from .core.run import Loaded, Run, SizeError
+from .core.specs import DEFAULT_TEST_SPLIT, DataSpec, Settings, TrainingSpec
 from .core.trainer import Progress, StopReason
 from .stop_signals import Interrupted, StopSignals
 
@@ -57,6 +53,7 @@ EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a command killed by it would end
 EXIT_SECONDS = 3.0  # how long the process may take to end once the command is done
+TRAINING, DATA = TrainingSpec(), DataSpec()  # the defaults
 STOP = StopSignals()  # what SIGINT, SIGTERM and SIGHUP do in `tui-mlp train`
 
 
@@ -97,41 +94,48 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         "--hidden",
         type=_flag_type(parse_hidden),
         metavar="N",
-        help=f"hidden layer size (default {DEFAULT_HIDDEN[0]}); 8,4 gives two hidden layers",
+        help=f"hidden layer size (default {TRAINING.hidden[0]}); 8,4 gives two hidden layers",
     )
     sizes.add_argument("--layers", type=_flag_type(parse_hidden), metavar="N,M", help="hidden layer sizes, e.g. 8,4")
     net.add_argument(
         "--activation",
         type=_flag_type(parse_activation),
-        default=DEFAULT_ACTIVATION,
+        default=TRAINING.activation,
         metavar="NAME",
         help=f"hidden activation: {', '.join(HIDDEN_ACTIVATIONS)} (default %(default)s)",
     )
-    net.add_argument("--output", choices=("auto", *OUTPUT_ACTIVATIONS), default="auto", help="output activation")
-    net.add_argument("--loss", choices=("auto", *LOSSES), default="auto", help="loss; sse is ½·Σ(ŷ−y)²")
+    net.add_argument(
+        "--output", choices=("auto", *OUTPUT_ACTIVATIONS), default=TRAINING.output, help="output activation"
+    )
+    net.add_argument("--loss", choices=("auto", *LOSSES), default=TRAINING.loss, help="loss; sse is ½·Σ(ŷ−y)²")
     net.add_argument("--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs)")
     net.add_argument("--load", metavar="FILE", help="start from a saved parameter file")
     fit = parser.add_argument_group("training")
-    fit.add_argument("--epochs", type=_flag_type(parse_epochs), default=DEFAULT_EPOCHS, help="default %(default)s")
+    fit.add_argument("--epochs", type=_flag_type(parse_epochs), default=TRAINING.epochs, help="default %(default)s")
     fit.add_argument(
         "--lr",
         type=_flag_type(parse_learning_rate),
-        default=DEFAULT_LEARNING_RATE,
+        default=TRAINING.learning_rate,
         metavar="RATE",
         help="learning rate (default %(default)s)",
     )
-    fit.add_argument("--optimizer", choices=OPTIMIZERS, default="gd", help="gd (the seed's), momentum or adam")
-    fit.add_argument("--momentum", type=_flag_type(parse_momentum), default=DEFAULT_MOMENTUM, metavar="M")
+    fit.add_argument(
+        "--optimizer", choices=OPTIMIZERS, default=TRAINING.optimizer, help="gd (the seed's), momentum or adam"
+    )
+    fit.add_argument("--momentum", type=_flag_type(parse_momentum), default=TRAINING.momentum, metavar="M")
     fit.add_argument("--batch-size", type=_flag_type(parse_batch_size), metavar="N", help="default: full batch")
-    fit.add_argument("--weight-decay", type=_flag_type(parse_weight_decay), default=0.0, metavar="L2")
+    fit.add_argument("--weight-decay", type=_flag_type(parse_weight_decay), default=TRAINING.weight_decay, metavar="L2")
     data = parser.add_argument_group("data")
-    data.add_argument("--dataset", choices=list(DATASETS), default=DEFAULT_DATASET, help="built-in dataset")
+    data.add_argument("--dataset", choices=list(DATASETS), default=DATA.dataset, help="built-in dataset")
     data.add_argument("--samples", type=_flag_type(parse_samples), metavar="N", help="generated datasets: samples")
     data.add_argument("--noise", type=_flag_type(parse_noise), metavar="X", help="generated datasets: noise level")
     data.add_argument("--data", metavar="FILE.csv", help="train on a CSV table (header row required)")
     data.add_argument("--target", type=_flag_type(parse_columns), metavar="COLUMN", help="--data's target column(s)")
     data.add_argument(
-        "--test-split", type=_flag_type(parse_test_split), metavar="F", help="held-out fraction (default 0.2)"
+        "--test-split",
+        type=_flag_type(parse_test_split),
+        metavar="F",
+        help=f"held-out fraction (default {DEFAULT_TEST_SPLIT})",
     )
     parser.add_argument("--ascii", action="store_true", help="draw with 7-bit ASCII characters only")
 
@@ -201,17 +205,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.command is None:
-        return run_app(args, parser)
+        return app_command(args, parser)
     before = argv[: len(argv) - len(args.command_words)]  # the app's options, written before the command
     if args.command == "train":
         if before:  # `tui-mlp --hidden 8 train` is `tui-mlp train --hidden 8`
             args = parser.parse_args(["train", *before, *args.command_words[1:]])
-        return _run_headless(args)
+        return _headless(args)
     if args.command == "datasets":
         if before:
             parser.error(f"'datasets' takes no options; {before[0]} does not apply to it")
-        return run_datasets()
-    return run_serve(args, parser, before)
+        return datasets_command()
+    return serve_command(args, parser, before)
 
 
 def _fail(message: str, status: int = EXIT_FAILED) -> int:
@@ -219,7 +223,7 @@ def _fail(message: str, status: int = EXIT_FAILED) -> int:
     return status
 
 
-def _specs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[TrainingSpec, DataSpec]:
+def specs_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[TrainingSpec, DataSpec]:
     """The training and data settings the flags describe; flag conflicts exit 2."""
     if args.load and (args.hidden or args.layers):
         parser.error("--load takes the network's sizes from the file; drop --hidden/--layers")
@@ -231,7 +235,7 @@ def _specs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[T
         except ValueError as error:
             parser.error(f"argument --loss: {error}")
     training = TrainingSpec(
-        hidden=args.layers or args.hidden or DEFAULT_HIDDEN,
+        hidden=args.layers or args.hidden or TRAINING.hidden,
         activation=args.activation,
         output=args.output,
         loss=args.loss,
@@ -246,56 +250,29 @@ def _specs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[T
     return training, data
 
 
-@dataclass
-class _Run:
-    """Everything a headless run works with."""
-
-    model: MLP
-    train: Dataset
-    test: Dataset | None
-    seed: int | None
-
-
-def prepare(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) -> _Run:
-    """The network and data the flags describe (ValueError, DataError or ParamsError otherwise, and
-    ValueError if training them would need more memory than there is)."""
-    run = _loaded(args, data) if args.load else _built(args, training, data)
-    require_memory(estimate_bytes(run.model.layer_sizes, training, run.train, run.test))
+def build_run(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) -> Run:
+    """The run the flags describe: ``--load``'s network or a new one from ``--seed``
+    (ValueError, DataError or ParamsError otherwise, and ValueError if training it
+    would need more memory than there is)."""
+    loaded = Loaded.read(args.load) if args.load else None
+    try:
+        run = Run.create(training, data, args.seed, loaded)
+    except SizeError as error:
+        raise ValueError(f"argument {'--layers' if args.layers else '--hidden'}: {error}") from None
+    run.require_memory()
     return run
 
 
-def _built(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) -> _Run:
-    """A new network from the seed, and its data."""
-    seed = pick_seed(args.seed)
-    train_data, test_data = prepare_data(data, seed)
-    try:
-        model = training.build(train_data, seed)
-    except ValueError as error:
-        raise ValueError(f"argument {'--layers' if args.layers else '--hidden'}: {error}") from None
-    return _Run(model, train_data, test_data, seed)
-
-
-def _loaded(args: argparse.Namespace, data: DataSpec) -> _Run:
-    """The network in ``--load``'s file, and its data."""
-    model, saved = load_params(args.load)
-    # the file's seed gives back the same train/test split it was trained on
-    seed = args.seed if args.seed is not None else saved.get("seed")
-    train_data, test_data = prepare_data(data, seed, saved_scaling(saved))
-    check_fits(model, args.load, data.label, (train_data.n_inputs, train_data.n_outputs))
-    return _Run(model, train_data, test_data, seed)
-
-
-def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    training, data = _specs(args, parser)
+def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    training, data = specs_from(args, parser)
     _check_outputs(args, parser)
     try:
-        run = prepare(args, training, data)
+        run = build_run(args, training, data)
     except (ParamsError, DataError) as error:
         return _fail(str(error))
     except ValueError as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     model = run.model
-    before = model.copy()
     sizes = "-".join(map(str, model.layer_sizes))
     test = f", {len(run.test.X)} held out for testing" if run.test else ""
     print(
@@ -305,16 +282,16 @@ def run_train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         f"seed {run.seed}"
     )
     print(format_parameters("Initial", model))
-    result = _train_with_progress(run, training)
+    result = _train_with_progress(run)
     print(format_parameters("Final", model))
     print(f"Stopped: {result.describe()} in {result.elapsed:.2f} s")
-    for line in evaluation_lines(model, run.train, run.test):
+    for line in format_scores(run.scores()):
         print(line)
     status = 0
     if args.save is not None:
-        status = _save(args.save, run, training_record(training, data, run.seed, run.train, result), result)
+        status = _save(args.save, run)
     if args.snapshot is not None:  # written for a failed run too: it shows how it failed
-        status = _write_snapshot(args, before, run, data, training, result) or status
+        status = _write_snapshot(args, run) or status
     print(f"End of Training - Total Error (Loss): {format_score('loss', result.final_loss)}")
     if result.reason is StopReason.CANCELLED:
         return EXIT_INTERRUPTED
@@ -344,38 +321,34 @@ def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             parser.error(f"{output} and {other} name the same file; writing it would replace the other")
 
 
-def _save(path: str, run: _Run, record: dict[str, Any], result: TrainResult) -> int:
+def _save(path: str, run: Run) -> int:
     """Write the trained parameters to ``path``, unless training diverged or was
     cancelled before its first epoch (the file keeps what it had); the exit status."""
+    result = run.result
+    assert result is not None
     if result.reason is StopReason.DIVERGED or result.epochs_run == 0:
         why = "diverged" if result.reason is StopReason.DIVERGED else "was cancelled before its first epoch"
         print(f"Not saved: training {why}; {path} is unchanged")
         return 0
     try:
-        saved = save_params(path, run.model, record)
+        saved = save_params(path, run.model, run.record())
     except ParamsError as error:
         return _fail(str(error))
     print(f"Saved parameters to {saved}")
     return 0
 
 
-def evaluation_lines(model: MLP, train_data: Dataset, test_data: Dataset | None) -> list[str]:
-    """``Train accuracy: 1.000`` and ``Test accuracy: 0.967``, or ``Test loss: …``."""
-    return [f"{name.capitalize()}: {format_score(name, value)}" for name, value in scores(model, train_data, test_data)]
-
-
-def _write_snapshot(
-    args: argparse.Namespace, before: MLP, run: _Run, data: DataSpec, training: TrainingSpec, result: TrainResult
-) -> int:
+def _write_snapshot(args: argparse.Namespace, run: Run) -> int:
     from .render.snapshot import SnapshotError, write_snapshot
 
-    settings = summary(run.model, training, data, run.train, run.test, run.seed, result, trained=run.model)
+    assert run.result is not None
+    settings = run.summary(trained=run.model)
     try:
         path = write_snapshot(
             args.snapshot,
-            before,
+            run.before,
             run.model,
-            result.losses,
+            run.result.losses,
             settings,
             width=args.width,
             ascii=args.ascii,
@@ -387,25 +360,23 @@ def _write_snapshot(
     return 0
 
 
-def _train_with_progress(run: _Run, training: TrainingSpec) -> TrainResult:
+def _train_with_progress(run: Run) -> TrainResult:
     control = TrainControl()
-    with STOP.cancelling(control), _progress_reporter(training.epochs) as report:
-        return training.train(
-            run.model,
-            run.train,
-            run.seed,
+    epochs = run.training.epochs
+    with STOP.cancelling(control), _progress_reporter(epochs) as report:
+        return run.fit(
             control=control,
             on_progress=report,
-            progress_every=max(1, training.epochs // 10),
+            progress_every=max(1, epochs // 10),
             progress_seconds=0.1 if sys.stdout.isatty() else 2.0,
         )
 
 
-def _run_headless(args: argparse.Namespace) -> int:
+def _headless(args: argparse.Namespace) -> int:
     """``tui-mlp train``, ended by a stop signal or by running out of memory with one line, not a traceback."""
     try:
         with STOP.installed():
-            status = run_train(args, args.command_parser)
+            status = train_command(args, args.command_parser)
     except Interrupted as stop:
         return _fail("interrupted", stop.status)
     except MemoryError:
@@ -448,56 +419,41 @@ def format_parameters(when: str, model: MLP) -> str:
     return "\n".join(lines)
 
 
-def _app_start(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict[str, Any]:
-    """The app's keywords for the flags, with ``--load``'s file and ``--data``'s table checked
+@dataclass(frozen=True)
+class AppStart:
+    """What the app opens with: the fields' settings, the network it loads, its files folder."""
+
+    settings: Settings
+    loaded: Loaded | None
+    files: Path | None
+
+
+def app_start(args: argparse.Namespace, parser: argparse.ArgumentParser) -> AppStart:
+    """What the flags open the app with, ``--load``'s file and ``--data``'s table checked
     (ParamsError, DataError or ValueError otherwise, so nothing bad waits inside the app)."""
-    training, data = _specs(args, parser)
-    model, scaling = None, None
-    if args.load:
-        model, saved = load_params(args.load)
-        scaling = saved_scaling(saved)
+    training, data = specs_from(args, parser)
+    loaded = Loaded.read(args.load) if args.load else None
     if data.csv_file:
-        prepare_data(data, 0, scaling)
+        data.prepare(0, loaded.scaling if loaded else None)
     files = Path(args.files) if args.files is not None else None
     if files is not None and not files.is_dir():
         parser.error(f"argument --files: {args.files} is not a folder")
-    return dict(
-        hidden=",".join(map(str, training.hidden)),
-        epochs=training.epochs,
-        learning_rate=training.learning_rate,
-        activation=training.activation,
-        dataset=data.dataset,
-        seed=args.seed,
-        model=model,
-        ascii=args.ascii,
-        optimizer=training.optimizer,
-        momentum=training.momentum,
-        batch_size=training.batch_size,
-        weight_decay=training.weight_decay,
-        noise=data.noise,
-        samples=data.samples,
-        test_split=data.test_split,
-        output=training.output,
-        loss=training.loss,
-        data_file=data.csv_file,
-        targets=data.targets,
-        scaling=scaling,
-        files=files,
-    )
+    return AppStart(Settings(training, data, args.seed), loaded, files)
 
 
-def run_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def app_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .app import MLPApp
 
     try:
-        app = MLPApp(**_app_start(args, parser))
+        start = app_start(args, parser)
     except (ParamsError, DataError, ValueError) as error:
         return _fail(str(error))
+    app = MLPApp(start.settings, start.loaded, ascii=args.ascii, files=start.files)
     app.run()
     return app.return_code or 0
 
 
-def run_datasets() -> int:
+def datasets_command() -> int:
     """Print the built-in datasets: name, shapes, task, description."""
     for name in DATASETS:
         data = load_dataset(name, seed=0)
@@ -506,14 +462,14 @@ def run_datasets() -> int:
     return 0
 
 
-def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser, app_args: list[str]) -> int:
+def serve_command(args: argparse.Namespace, parser: argparse.ArgumentParser, app_args: list[str]) -> int:
     """Serve the app, with the options written before ``serve``, to the browser that has the token."""
     from .app.serve import ServeError, ServeOptions, is_loopback, serve
 
     if not is_loopback(args.host) and not args.allow_remote:
         parser.error(f"--host {args.host} can be reached from other machines; add --allow-remote to serve there")
     try:
-        _app_start(args, parser)  # bad app options are refused here, not in every browser
+        app_start(args, parser)  # bad app options are refused here, not in every browser
     except (ParamsError, DataError, ValueError) as error:
         return _fail(str(error))
     if not is_loopback(args.host):
@@ -530,7 +486,7 @@ def run_serve(args: argparse.Namespace, parser: argparse.ArgumentParser, app_arg
     return 0
 
 
-def run() -> None:
+def entry() -> None:
     """Console-script entry point."""
     try:
         status = main()

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine
+from collections import Counter
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tui_mlp import cli
 from tui_mlp.app import MLPApp
 from tui_mlp.core import MLP
+from tui_mlp.core.parse import parse_hidden
+from tui_mlp.core.run import Loaded
+from tui_mlp.core.specs import DataSpec, Settings, TrainingSpec
 
 SIZE = (120, 40)
 
@@ -65,8 +71,41 @@ def cli_run(*flags: str) -> tuple[MLP, MLP]:
     """(initial, trained) networks exactly as ``tui-mlp train FLAGS`` builds and trains them."""
     parser = cli.build_parser()
     args = parser.parse_args(["train", *flags])
-    training, data = cli._specs(args, parser)
-    run = cli.prepare(args, training, data)
-    before = run.model.copy()
-    training.train(run.model, run.train, run.seed)
-    return before, run.model
+    run = cli.build_run(args, *cli.specs_from(args, parser))
+    run.fit()
+    return run.before, run.model
+
+
+def make_app(
+    *,
+    seed: int | None = None,
+    hidden: str = "5",
+    dataset: str = "seed",
+    data_file: str | None = None,
+    targets: tuple[str, ...] = (),
+    samples: int | None = None,
+    noise: float | None = None,
+    model: MLP | None = None,
+    ascii: bool = False,
+    files: Path | None = None,
+    **training: Any,
+) -> MLPApp:
+    """The app with its fields filled in as the keywords say (``hidden`` as typed, the
+    rest as ``TrainingSpec`` names them); ``model`` as if given with ``--load``."""
+    training_spec = TrainingSpec(hidden=parse_hidden(hidden), **training)
+    data = DataSpec(dataset, data_file, tuple(targets), samples, noise)
+    loaded = Loaded(model, "--load", {}) if model is not None else None
+    return MLPApp(Settings(training_spec, data, seed), loaded, ascii=ascii, files=files)
+
+
+def reporting(label: str, counts: Counter[str]) -> Callable[..., Iterator[None]]:
+    """A module fixture that prints ``counts`` once the module's tests are done."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def report(request: pytest.FixtureRequest) -> Iterator[None]:
+        yield
+        if counts:
+            with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+                print(f"\n{label}: {dict(counts)}")
+
+    return report

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import SIZE, app_test, cli_run, region_text, result, settle, status_text, train_to_end
+from app_helpers import SIZE, app_test, cli_run, make_app, region_text, result, settle, status_text, train_to_end
 
 from tui_mlp import cli
 from tui_mlp.app import MLPApp
@@ -18,7 +18,7 @@ MOONS_FLAGS = dict(dataset="moons", hidden="8,8", activation="tanh", optimizer="
 
 @app_test
 async def test_2d_run_with_adam_and_batches_typed_in_equals_the_cli() -> None:
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE) as pilot:
         for name, value in (
             ("dataset", "moons"),
@@ -44,13 +44,13 @@ async def test_2d_run_with_adam_and_batches_typed_in_equals_the_cli() -> None:
         assert run.train.n_inputs == 2 and run.test is not None and len(run.test.X) == 40
         assert np.array_equal(run.before.parameters(), before.parameters())
         assert np.array_equal(app.after_model.parameters(), after.parameters())
-        described = run.describe(app.after_model)
+        described = run.summary(app.after_model)
         assert described["optimizer"] == "adam" and described["batch size"] == "16"
 
 
 @app_test
 async def test_csv_data_from_the_command_line_trains_like_the_cli() -> None:
-    app = MLPApp(seed=1, data_file=str(IRIS), targets=("species",), hidden="8", epochs=100, optimizer="adam")
+    app = make_app(seed=1, data_file=str(IRIS), targets=("species",), hidden="8", epochs=100, optimizer="adam")
     async with app.run_test(size=SIZE) as pilot:
         select = app.query_one("#dataset")
         assert "iris.csv → species" in region_text(app, "#dataset-field")
@@ -69,12 +69,12 @@ def test_the_command_line_configures_the_app(monkeypatch, capsys) -> None:
     monkeypatch.setattr(MLPApp, "run", lambda self: made.append(self))
     flags = ["--dataset", "moons", "--optimizer", "adam", "--lr", "0.01", "--hidden", "8,8", "--activation", "tanh"]
     assert cli.main([*flags, "--seed", "0", "--batch-size", "32", "--weight-decay", "0.01", "--noise", "0.3"]) == 0
-    fields = made[0]._fields
-    assert fields["dataset"] == "moons" and fields["optimizer"] == "adam" and fields["learning_rate"] == "0.01"
-    assert fields["hidden"] == "8,8" and fields["activation"] == "tanh" and fields["seed"] == "0"
-    assert fields["batch_size"] == "32" and fields["weight_decay"] == "0.01" and fields["noise"] == "0.3"
+    training, data, seed = made[0].settings.training, made[0].settings.data, made[0].settings.seed
+    assert data.dataset == "moons" and training.optimizer == "adam" and training.learning_rate == 0.01
+    assert training.hidden == (8, 8) and training.activation == "tanh" and seed == 0
+    assert training.batch_size == 32 and training.weight_decay == 0.01 and data.noise == 0.3
     assert cli.main(["--data", str(IRIS), "--target", "species"]) == 0
-    assert made[1]._extras.csv_file == str(IRIS) and made[1]._extras.targets == ("species",)
+    assert made[1].settings.data.csv_file == str(IRIS) and made[1].settings.data.targets == ("species",)
     assert cli.main(["--data", str(IRIS), "--target", "nope"]) == 1
     assert len(made) == 2
     error = capsys.readouterr().err.strip().splitlines()
@@ -83,7 +83,7 @@ def test_the_command_line_configures_the_app(monkeypatch, capsys) -> None:
 
 @app_test
 async def test_dataset_choices_and_generated_only_fields() -> None:
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE) as pilot:
         select = app.query_one("#dataset")
         assert [value for _, value in select._options if value is not select.BLANK] == list(DATASETS)
@@ -101,7 +101,7 @@ async def test_dataset_choices_and_generated_only_fields() -> None:
 
 @app_test
 async def test_boundary_panel_for_2d_data_only() -> None:
-    app = MLPApp(seed=0, epochs=50)
+    app = make_app(seed=0, epochs=50)
     async with app.run_test(size=SIZE) as pilot:
         boundary = app.query_one("#boundary")
         assert not boundary.display
@@ -125,7 +125,7 @@ async def test_boundary_panel_for_2d_data_only() -> None:
 
 @app_test
 async def test_boundary_below_100_columns_hides_and_b_shows_it() -> None:
-    app = MLPApp(seed=0, dataset="moons", epochs=50)
+    app = make_app(seed=0, dataset="moons", epochs=50)
     async with app.run_test(size=SIZE) as pilot:
         boundary = app.query_one("#boundary")
         assert boundary.display
@@ -142,7 +142,7 @@ async def test_boundary_below_100_columns_hides_and_b_shows_it() -> None:
 
 @app_test
 async def test_focusing_a_hidden_node_paints_its_activation() -> None:
-    app = MLPApp(seed=0, epochs=300, **MOONS_FLAGS)
+    app = make_app(seed=0, epochs=300, **MOONS_FLAGS)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         boundary = app.query_one("#boundary")
@@ -174,7 +174,7 @@ async def test_focusing_a_hidden_node_paints_its_activation() -> None:
 )
 @app_test
 async def test_scores_in_the_status_line(dataset: str, expected: tuple[str, ...], absent: str) -> None:
-    app = MLPApp(
+    app = make_app(
         seed=0,
         dataset=dataset,
         epochs=2_000 if dataset == "seed" else 100,
@@ -190,10 +190,10 @@ async def test_scores_in_the_status_line(dataset: str, expected: tuple[str, ...]
 
 @app_test
 async def test_2d_snapshot_includes_the_boundary(tmp_path) -> None:
-    app = MLPApp(seed=0, epochs=100, **MOONS_FLAGS)
+    app = make_app(seed=0, epochs=100, **MOONS_FLAGS)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
-        written = app.write_snapshot(tmp_path / "moons.txt")
+        written = app.files.export(tmp_path / "moons.txt")
         text = written.read_text()
         assert "Decision boundary" in text and "test acc" in text and "optimizer: adam" in text
         assert result(app).epochs_run == 100

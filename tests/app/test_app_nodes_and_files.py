@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from app_helpers import SIZE, app_test, region_text, train_to_end
+from app_helpers import SIZE, app_test, make_app, region_text, train_to_end
 
 from tui_mlp.app import MLPApp
 from tui_mlp.core import MLP
@@ -18,7 +18,7 @@ def details(app: MLPApp) -> str:
 
 @app_test
 async def test_arrows_move_the_node_cursor_and_the_details_follow() -> None:
-    app = MLPApp(seed=0, epochs=200)
+    app = make_app(seed=0, epochs=200)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         app.query_one("#after").focus()
@@ -45,7 +45,7 @@ async def test_arrows_move_the_node_cursor_and_the_details_follow() -> None:
 @app_test
 async def test_ctrl_s_writes_every_weight_and_bias_of_both_panels(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         app.query_one("#before").focus()
@@ -64,12 +64,12 @@ async def test_ctrl_s_writes_every_weight_and_bias_of_both_panels(tmp_path, monk
 async def test_export_to_an_unwritable_place_notifies_and_goes_on(tmp_path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    app = MLPApp(seed=0, epochs=100)
+    app = make_app(seed=0, epochs=100)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         for suffix in (".txt", ".svg", ".html", ".ansi"):
-            assert app.write_snapshot(blocker / f"x{suffix}") is None
-        assert app.save_parameters(blocker / "p.json") is None
+            assert app.files.export(blocker / f"x{suffix}") is None
+        assert app.files.save(blocker / "p.json") is None
         await pilot.pause()
         errors = [n for n in app._notifications if n.severity == "error"]
         assert len(errors) == 5
@@ -79,7 +79,7 @@ async def test_export_to_an_unwritable_place_notifies_and_goes_on(tmp_path) -> N
 
 @app_test
 async def test_palette_exports_svg_and_saves_and_loads_parameters(tmp_path) -> None:
-    app = MLPApp(seed=0, epochs=100)
+    app = make_app(seed=0, epochs=100)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         for command, path in (("Export snapshot as SVG", tmp_path / "v.svg"), ("Save parameters", tmp_path / "p.json")):
@@ -97,9 +97,9 @@ async def test_palette_exports_svg_and_saves_and_loads_parameters(tmp_path) -> N
         assert np.array_equal(model.parameters(), app.after_model.parameters())
         assert training["seed"] == 0
 
-        other = MLPApp(seed=1, hidden="3", epochs=50)
+        other = make_app(seed=1, hidden="3", epochs=50)
         async with other.run_test(size=SIZE) as pilot2:
-            other.load_parameters(tmp_path / "p.json")
+            other.files.load(tmp_path / "p.json")
             await pilot2.pause()
             assert other.query_one("#hidden").value == "5"
             assert np.array_equal(other.query_one("#before").model.parameters(), model.parameters())
@@ -114,12 +114,12 @@ async def test_loading_a_network_that_does_not_fit_its_data_changes_nothing(tmp_
     the dataset field, the panels and the status stay as they were."""
     path = tmp_path / "p.json"
     save_params(path, MLP((4, 5, 2), seed=0), {"dataset": "xor"})
-    app = MLPApp(seed=0, dataset="moons", epochs=20)
+    app = make_app(seed=0, dataset="moons", epochs=20)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         before = app.query_one("#before").model.parameters().copy()
         status = str(app.query_one("#status").render())
-        app.load_parameters(path)
+        app.files.load(path)
         await pilot.pause()
         assert app.query_one("#dataset").value == "moons"
         assert np.array_equal(app.query_one("#before").model.parameters(), before)
@@ -132,9 +132,9 @@ async def type_path(pilot, command: str, path: str) -> None:
     the command's name into the palette each time is slow, and tested above)."""
     app = pilot.app
     ask = {
-        "Save parameters": app.ask_save_params,
-        "Export snapshot as plain text": lambda: app.ask_export(".txt"),
-        "Load parameters": app.ask_load_params,
+        "Save parameters": app.files.ask_save,
+        "Export snapshot as plain text": lambda: app.files.ask_export(".txt"),
+        "Load parameters": app.files.ask_load,
     }[command]
     ask()
     await pilot.pause()
@@ -161,7 +161,7 @@ async def test_a_served_app_keeps_every_file_inside_its_folder(tmp_path) -> None
     (folder / "out").symlink_to(outside)
     (folder / "zero").symlink_to("/dev/zero")
     os.mkfifo(folder / "fifo")
-    app = MLPApp(seed=0, epochs=50, files=folder)
+    app = make_app(seed=0, epochs=50, files=folder)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         refused = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app_helpers import make_app
 from textual.pilot import Pilot
 
 from tui_mlp.app import MLPApp
@@ -10,7 +11,7 @@ SIZE = (120, 40)
 
 
 def steady_app(**settings) -> MLPApp:
-    app = MLPApp(seed=0, **settings)
+    app = make_app(seed=0, **settings)
     app.timing = False
     return app
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import gc
 
-from app_helpers import SIZE, app_test, region_text, screen_text, train_to_end
+from app_helpers import SIZE, app_test, make_app, region_text, screen_text, train_to_end
 
-from tui_mlp.app import MLPApp
 from tui_mlp.app.widgets.controls import HIDDEN_PROMPT
 
 
 @app_test
 async def test_hidden_field_is_focused_with_the_seed_prompt() -> None:
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE):
         assert app.focused is app.query_one("#hidden")
         assert app.query_one("#hidden").placeholder == HIDDEN_PROMPT
@@ -29,7 +28,7 @@ async def test_hidden_field_is_focused_with_the_seed_prompt() -> None:
 
 @app_test
 async def test_small_terminal_shows_a_message_instead_of_the_layout() -> None:
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=(50, 15)) as pilot:
         assert app.query_one("#too-small").display
         assert "too small" in screen_text(app)
@@ -42,7 +41,7 @@ async def test_small_terminal_shows_a_message_instead_of_the_layout() -> None:
 
 @app_test
 async def test_80x24_is_usable() -> None:
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=(80, 24)) as pilot:
         assert not app.query_one("#too-small").display
         for name in ("#hidden", "#train", "#before", "#after", "#loss", "#status"):
@@ -59,7 +58,7 @@ async def test_80x24_is_usable() -> None:
 
 @app_test
 async def test_ctrl_q_quits_with_status_0() -> None:
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -69,7 +68,7 @@ async def test_ctrl_q_quits_with_status_0() -> None:
 
 @app_test
 async def test_help_opens_with_f1_and_question_mark() -> None:
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE) as pilot:
         for key in ("f1", "question_mark"):
             app.query_one("#before").focus()
@@ -86,7 +85,7 @@ async def test_help_opens_with_f1_and_question_mark() -> None:
 async def test_long_lived_objects_are_kept_out_of_full_collections_while_running() -> None:
     """Full garbage collections of the app's ~100k objects stalled key presses by 50-90 ms;
     they are frozen once the first screen is up, and thawed when the app ends."""
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert gc.get_freeze_count() > 10_000

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from app_helpers import SIZE, app_test, cli_run, region_text, result, settle, status_text, train_to_end
+from app_helpers import SIZE, app_test, cli_run, make_app, region_text, result, settle, status_text, train_to_end
 
-from tui_mlp.app import MLPApp
 from tui_mlp.core import MLP, StopReason, train
 from tui_mlp.core.datasets import load_dataset
 
@@ -28,7 +27,7 @@ def test_headless_helper_is_the_plain_seed_training() -> None:
 
 @app_test
 async def test_full_run_equals_headless_training() -> None:
-    app = MLPApp(seed=3, hidden="8,4", epochs=2_000, learning_rate=0.5, activation="tanh")
+    app = make_app(seed=3, hidden="8,4", epochs=2_000, learning_rate=0.5, activation="tanh")
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         assert result(app).reason is StopReason.DONE
@@ -43,7 +42,7 @@ async def test_full_run_equals_headless_training() -> None:
 
 @app_test
 async def test_seed_network_default_settings_equal_headless() -> None:
-    app = MLPApp(seed=0)
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         assert np.array_equal(app.after_model.parameters(), headless(0, (5,), 10_000, 0.1).parameters())
@@ -51,7 +50,7 @@ async def test_seed_network_default_settings_equal_headless() -> None:
 
 @app_test
 async def test_without_seed_a_random_seed_is_shown_and_reproducible() -> None:
-    app = MLPApp(epochs=500)
+    app = make_app(epochs=500)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         seed = app.run_state.seed
@@ -61,7 +60,7 @@ async def test_without_seed_a_random_seed_is_shown_and_reproducible() -> None:
 
 @app_test
 async def test_escape_cancels_and_keeps_the_partial_result() -> None:
-    app = MLPApp(seed=0, epochs=LONG)
+    app = make_app(seed=0, epochs=LONG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()
@@ -76,7 +75,7 @@ async def test_escape_cancels_and_keeps_the_partial_result() -> None:
 
 @app_test
 async def test_space_pauses_and_resumes_but_types_in_fields() -> None:
-    app = MLPApp(seed=0, epochs=LONG)
+    app = make_app(seed=0, epochs=LONG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("end", "space")
         assert app.query_one("#hidden").value == "5 "
@@ -97,7 +96,7 @@ async def test_space_pauses_and_resumes_but_types_in_fields() -> None:
 
 @app_test
 async def test_a_new_run_cancels_the_old_one() -> None:
-    app = MLPApp(seed=0, epochs=LONG)
+    app = make_app(seed=0, epochs=LONG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()
@@ -115,7 +114,7 @@ async def test_a_new_run_cancels_the_old_one() -> None:
 async def test_divergence_stops_and_keeps_the_last_finite_network() -> None:
     # Sigmoid outputs cannot diverge; a loaded network with linear outputs can.
     model = MLP((4, 5, 2), "relu", seed=0, output_activation="linear")
-    app = MLPApp(model=model, activation="relu", learning_rate=1000.0)
+    app = make_app(model=model, activation="relu", learning_rate=1000.0)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         run = result(app)
@@ -128,7 +127,7 @@ async def test_divergence_stops_and_keeps_the_last_finite_network() -> None:
 @app_test
 async def test_the_log_scale_stays_on_for_the_next_run() -> None:
     """A new run starts with an empty chart; on the log scale plotext could not build it (crash)."""
-    app = MLPApp(seed=0, epochs=300)
+    app = make_app(seed=0, epochs=300)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         app.query_one("#before").focus()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_helpers import SIZE, app_test, screen_text, train_to_end
-
-from tui_mlp.app import MLPApp
+from app_helpers import SIZE, app_test, make_app, screen_text, train_to_end
 
 BAD_HIDDEN = ["", "abc", "0", "-3", "2.5", "4,,2", "100000", "10000,10000,10000", ",".join(["2"] * 40)]
 BAD_OTHER = [
@@ -39,7 +37,7 @@ FIXES = {
 
 
 async def _enter_bad_value(field: str, text: str, dataset: str = "seed") -> None:
-    app = MLPApp(seed=0, epochs=300, dataset=dataset)
+    app = make_app(seed=0, epochs=300, dataset=dataset)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
         shown = app.after_model.parameters().copy()
@@ -82,8 +80,9 @@ async def test_bad_generated_data_fields(field: str, text: str) -> None:
 
 @app_test
 async def test_message_names_the_problem() -> None:
-    app = MLPApp(seed=0, hidden="4,,2")
+    app = make_app(seed=0)
     async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#hidden").value = "4,,2"
         await pilot.press("enter")
         text = screen_text(app)
         assert "has an empty size between commas" in text

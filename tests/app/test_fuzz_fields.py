@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from app_helpers import SIZE, app_test, settle
+from app_helpers import SIZE, app_test, make_app, reporting, settle
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from textual.widget import Widget
@@ -115,7 +115,7 @@ def _field_title(app: MLPApp, name: str) -> tuple[Widget, str]:
 
 
 async def _fuzz_field(name: str, texts: list[str], dataset: str = "seed") -> None:
-    app = MLPApp(seed=0, hidden="3", epochs=40, learning_rate=0.5, dataset=dataset)
+    app = make_app(seed=0, hidden="3", epochs=40, learning_rate=0.5, dataset=dataset)
     async with app.run_test(size=SIZE) as pilot:
         field_input = app.query_one(f"#{name}", Input)
         field, title = _field_title(app, name)
@@ -187,7 +187,7 @@ def test_fuzz_every_other_text_field(texts: list[str]) -> None:
 
     async def fuzz_others() -> None:
         fields: dict[str, str] = {}  # input id -> a dataset under which it is enabled
-        app = MLPApp(seed=0)
+        app = make_app(seed=0)
         async with app.run_test(size=SIZE) as pilot:
             datasets = [str(value) for _, value in app.query_one("#dataset", Select)._options]
             for dataset in datasets:
@@ -202,7 +202,6 @@ def test_fuzz_every_other_text_field(texts: list[str]) -> None:
     app_test(fuzz_others)()
 
 
-def test_report_how_many_strings_were_tried(capsys: pytest.CaptureFixture[str]) -> None:
-    """Runs last in this file: prints the number of strings each field was given."""
-    with capsys.disabled():
-        print(f"\nfuzzed app fields: {dict(TRIED)}; total {sum(TRIED.values())} strings")
+report_tried = reporting(
+    "fuzzed app fields (strings tried)", TRIED
+)  # printed after the file's tests (pytest -s shows it)

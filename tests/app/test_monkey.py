@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import app_test, screen_text, settle, status_text
+from app_helpers import app_test, make_app, reporting, screen_text, settle, status_text
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from textual import events
@@ -136,7 +136,7 @@ def check(app: MLPApp, where: str) -> None:
     match = STATUS.match(status)
     assert match, f"{where}: {status!r}"
     assert int(match["epoch"].replace(",", "")) == result.epochs_run, f"{where}: {status!r}"
-    assert int(match["epochs"].replace(",", "")) == run.settings.epochs == result.epochs, f"{where}: {status!r}"
+    assert int(match["epochs"].replace(",", "")) == run.training.epochs == result.epochs, f"{where}: {status!r}"
     assert f" · {result.describe()} · {run.origin}" in status, f"{where}: {status!r}"  # done/cancelled/diverged
     if result.reason is StopReason.DONE:
         assert result.epochs_run == result.epochs, f"{where}: {status!r}"
@@ -167,8 +167,8 @@ async def close_dialogs(pilot: Pilot) -> None:
 
 
 async def monkey(size: tuple[int, int], options: dict, keys: list[str], folder: Path) -> None:
-    app = MLPApp(**options)
-    where = f"{size[0]}x{size[1]} MLPApp(**{options}) keys={keys}"
+    app = make_app(**options)
+    where = f"{size[0]}x{size[1]} make_app(**{options}) keys={keys}"
     async with app.run_test(size=size) as pilot:
         for i, key in enumerate(keys):
             STATS["presses"] += 1
@@ -178,7 +178,7 @@ async def monkey(size: tuple[int, int], options: dict, keys: list[str], folder: 
         STATS["sequences"] += 1
         await close_dialogs(pilot)
         run = app.run_state
-        if app.training and run is not None and (run.control.paused or run.settings.epochs > LONG_RUN):
+        if app.training and run is not None and (run.control.paused or run.training.epochs > LONG_RUN):
             STATS["runs cancelled after the sequence"] += 1
             app.action_cancel()
         await settle(pilot, timeout=WAIT)
@@ -239,8 +239,8 @@ class _FrozenClock(datetime):
 async def test_two_snapshots_in_one_second_are_both_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The second ctrl+s within a second replaced the first file under the same name."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("tui_mlp.app.exports.datetime", _FrozenClock)
-    app = MLPApp(seed=0, epochs=300)
+    monkeypatch.setattr("tui_mlp.app.files.datetime", _FrozenClock)
+    app = make_app(seed=0, epochs=300)
     async with app.run_test(size=(120, 40)) as pilot:
         await press(pilot, "enter")
         await settle(pilot)
@@ -259,7 +259,4 @@ async def test_two_snapshots_in_one_second_are_both_kept(tmp_path: Path, monkeyp
         assert "4-5-2" in Path(written[0]).read_text() and "4-3-2" in Path(written[1]).read_text()
 
 
-def test_report_how_many_keys_were_pressed(capsys: pytest.CaptureFixture[str]) -> None:
-    """Runs last in this file: prints how many sequences and key presses the monkey tried."""
-    with capsys.disabled():
-        print(f"\nmonkey: {dict(STATS)}")
+report_stats = reporting("monkey", STATS)  # printed after the tests (pytest -s)

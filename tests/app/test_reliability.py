@@ -24,16 +24,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import SIZE, app_test, screen_text, settle, status_text
+from app_helpers import SIZE, app_test, make_app, screen_text, settle, status_text
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerState
 
 from tui_mlp.app import MLPApp
-from tui_mlp.app.run import Run
 from tui_mlp.app.signals import GRACE_SECONDS
 from tui_mlp.core import StopReason
+from tui_mlp.core.run import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG = 10_000_000  # epochs: a run that is still going when the test acts
@@ -75,7 +75,7 @@ def running_workers(app: MLPApp) -> list:
 @pytest.mark.skipif(bool(os.environ.get("TUI_MLP_SKIP_SOAK")), reason="TUI_MLP_SKIP_SOAK is set")
 @app_test
 async def test_soak_200_trainings_half_cancelled_memory_flat() -> None:
-    app = MLPApp(seed=0, hidden="3", epochs=200)
+    app = make_app(seed=0, hidden="3", epochs=200)
     async with app.run_test(size=SIZE) as pilot:
         epochs_field = app.query_one("#epochs", Input)
         gc.collect()
@@ -91,7 +91,7 @@ async def test_soak_200_trainings_half_cancelled_memory_flat() -> None:
             send_key(app, "enter", "\r")
             await wait_until(pilot, lambda previous=previous: app.run_state is not previous)
             run = app.run_state
-            assert run.settings.epochs == epochs
+            assert run.training.epochs == epochs
             if cancel:
                 await wait_until(pilot, run.feed.ready.is_set)  # the worker is now training
                 send_key(app, "escape", "\x1b")  # a key press during training takes effect
@@ -140,7 +140,7 @@ def _leftovers(folder: Path) -> list[Path]:
 @app_test
 async def test_ctrl_s_while_training_writes_a_complete_snapshot(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    app = MLPApp(seed=0, epochs=LONG)
+    app = make_app(seed=0, epochs=LONG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         run = app.run_state
@@ -163,12 +163,12 @@ async def test_ctrl_s_while_training_writes_a_complete_snapshot(tmp_path: Path, 
 
 @app_test
 async def test_export_to_a_missing_folder_while_training_notifies_and_goes_on(tmp_path: Path) -> None:
-    app = MLPApp(seed=0, epochs=LONG)
+    app = make_app(seed=0, epochs=LONG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         run = app.run_state
         await wait_until(pilot, lambda: len(app.losses) > 0)
-        app.ask_export(".txt")
+        app.files.ask_export(".txt")
         await pilot.pause()
         app.screen.query_one("#path", Input).value = str(tmp_path / "missing" / "deeper" / "x.txt")
         await pilot.press("enter")
@@ -187,7 +187,7 @@ async def test_export_to_a_missing_folder_while_training_notifies_and_goes_on(tm
 @app_test
 async def test_resizing_to_40x10_and_back_during_training_keeps_everything() -> None:
     epochs = 60_000
-    app = MLPApp(seed=0, hidden="4", epochs=epochs, learning_rate=0.3)
+    app = make_app(seed=0, hidden="4", epochs=epochs, learning_rate=0.3)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         run = app.run_state
@@ -339,7 +339,7 @@ async def test_an_app_ending_without_quit_stops_its_worker(paused: bool, monkeyp
             returned.set()
 
     monkeypatch.setattr(Run, "fit", watched_fit)
-    app = MLPApp(seed=0, epochs=LONG)
+    app = make_app(seed=0, epochs=LONG)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_mlp.cli import _specs, build_parser
+from tui_mlp.cli import build_parser, specs_from
 from tui_mlp.core import memory
 from tui_mlp.core.memory import (
     LIMIT_VARIABLE,
@@ -18,9 +18,9 @@ from tui_mlp.core.memory import (
     require_memory,
 )
 from tui_mlp.core.mlp import parameter_count
-from tui_mlp.core.problem import DataSpec, TrainingSpec, prepare_data
+from tui_mlp.core.specs import DataSpec, TrainingSpec
 
-MOONS = prepare_data(DataSpec("moons", samples=1000), 0)  # 800 training and 200 test samples
+MOONS = DataSpec("moons", samples=1000).prepare(0)  # 800 training and 200 test samples
 SIZES = (2, 300, 300, 1)
 PARAMETER_BYTES = 8 * parameter_count(SIZES)
 
@@ -52,8 +52,8 @@ def estimate(**training: object) -> int:
 def test_the_estimate_is_close_to_the_peak_a_run_reaches(flags: str) -> None:
     argv = ["train", "--samples", "8000", "--epochs", "2", "--seed", "0", *flags.split()]
     args = build_parser().parse_args(argv)
-    training, data = _specs(args, args.command_parser)
-    train, test = prepare_data(data, 0)
+    training, data = specs_from(args, args.command_parser)
+    train, test = data.prepare(0)
     expected = estimate_bytes((train.n_inputs, *training.hidden, train.n_outputs), training, train, test)
     done = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True, text=True, timeout=120)
     peak, status = map(int, done.stderr.split())
@@ -85,7 +85,7 @@ def test_the_app_scores_while_training_and_keeps_more_networks() -> None:
 
 
 def test_the_biggest_runs_of_the_issue_are_estimated_as_measured() -> None:
-    train, test = prepare_data(DataSpec("moons", samples=100_000), 0)
+    train, test = DataSpec("moons", samples=100_000).prepare(0)
     wide = estimate_bytes((2, 3000, 3000, 1), TrainingSpec(hidden=(3000, 3000), epochs=1), train, test)
     assert format_bytes(wide) == "12.0 GB"  # 11.6 GB measured
     widest = estimate_bytes((2, 10_000, 1), TrainingSpec(hidden=(10_000,), epochs=1), train, test)

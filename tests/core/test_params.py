@@ -16,7 +16,7 @@ from tui_mlp.core import MLP, params
 from tui_mlp.core.csvdata import MAX_COLUMNS, MAX_ROWS
 from tui_mlp.core.mlp import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, check_layer_sizes, parameter_count
 from tui_mlp.core.params import ParamsError, load_params, save_params, to_json
-from tui_mlp.core.settings import MAX_EPOCHS
+from tui_mlp.core.parse import MAX_EPOCHS
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""DataSpec/TrainingSpec/prepare_data: what a run trains and tests on, the
+"""DataSpec/TrainingSpec: what a run trains and tests on, the
 accuracy it reaches, and the feature scaling kept in parameter files."""
 
 from __future__ import annotations
@@ -10,22 +10,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_mlp.core import MLP, problem
+from tui_mlp.core import MLP, csvdata
 from tui_mlp.core.csvdata import DataError, load_csv
 from tui_mlp.core.datasets import Dataset, load_dataset, split
 from tui_mlp.core.metrics import accuracy
 from tui_mlp.core.params import ParamsError, load_params, save_params, to_json
-from tui_mlp.core.problem import DataSpec, TrainingSpec, prepare_data
+from tui_mlp.core.specs import DataSpec, TrainingSpec
 
 IRIS = str(Path(__file__).resolve().parent.parent / "data" / "iris.csv")
 
 
-# --- prepare_data -------------------------------------------------------------------------
+# --- DataSpec.prepare -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["seed", "xor"])
 def test_fixed_datasets_are_not_split_by_default(name: str) -> None:
-    train, test = prepare_data(DataSpec(name), seed=0)
+    train, test = DataSpec(name).prepare(0)
     assert test is None
     np.testing.assert_array_equal(train.X, load_dataset(name).X)
 
@@ -34,11 +34,11 @@ def test_fixed_datasets_are_not_split_by_default(name: str) -> None:
 @pytest.mark.parametrize("option", [{"samples": 100}, {"noise": 0.2}])
 def test_fixed_datasets_refuse_samples_and_noise(name: str, option: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=f"dataset '{name}' is fixed"):
-        prepare_data(DataSpec(name, **option), seed=0)
+        DataSpec(name, **option).prepare(0)
 
 
 def test_generated_datasets_hold_back_a_fifth_by_default() -> None:
-    train, test = prepare_data(DataSpec("moons", samples=300, noise=0.3), seed=4)
+    train, test = DataSpec("moons", samples=300, noise=0.3).prepare(4)
     assert test is not None and (len(train.X), len(test.X)) == (240, 60)
     full = load_dataset("moons", seed=4, samples=300, noise=0.3)
     expected_train, expected_test = split(full, 0.2, 4)
@@ -48,14 +48,14 @@ def test_generated_datasets_hold_back_a_fifth_by_default() -> None:
 
 
 def test_explicit_test_split_and_zero() -> None:
-    train, test = prepare_data(DataSpec("circle", test_split=0.5), seed=0)
+    train, test = DataSpec("circle", test_split=0.5).prepare(0)
     assert test is not None and len(train.X) == len(test.X) == 100
-    train, test = prepare_data(DataSpec("circle", test_split=0.0), seed=0)
+    train, test = DataSpec("circle", test_split=0.0).prepare(0)
     assert test is None and len(train.X) == 200
 
 
 def test_csv_features_are_standardised_with_the_training_rows_statistics() -> None:
-    train, test = prepare_data(DataSpec(csv_file=IRIS, targets=("species",)), seed=1)
+    train, test = DataSpec(csv_file=IRIS, targets=("species",)).prepare(1)
     assert test is not None and (len(train.X), len(test.X)) == (120, 30)
     assert np.bincount(test.labels()).tolist() == [10, 10, 10]  # stratified
     raw = load_csv(IRIS, ["species"])
@@ -71,7 +71,7 @@ def test_csv_features_are_standardised_with_the_training_rows_statistics() -> No
 
 def test_given_scaling_replaces_the_training_statistics() -> None:
     scaling = (np.array([5.0, 3.0, 4.0, 1.0]), np.array([2.0, 0.5, 2.0, 1.0]))
-    train, test = prepare_data(DataSpec(csv_file=IRIS, targets=("species",)), seed=1, scaling=scaling)
+    train, test = DataSpec(csv_file=IRIS, targets=("species",)).prepare(1, scaling)
     raw_train, raw_test = split(load_csv(IRIS, ["species"]), 0.2, 1)
     np.testing.assert_array_equal(train.X, (raw_train.X - scaling[0]) / scaling[1])
     np.testing.assert_array_equal(test.X, (raw_test.X - scaling[0]) / scaling[1])
@@ -79,7 +79,7 @@ def test_given_scaling_replaces_the_training_statistics() -> None:
 
 def test_bad_csv_raises_data_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no column 'kind'"):
-        prepare_data(DataSpec(csv_file=IRIS, targets=("kind",)), seed=0)
+        DataSpec(csv_file=IRIS, targets=("kind",)).prepare(0)
 
 
 def test_a_csv_file_is_parsed_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,21 +91,21 @@ def test_a_csv_file_is_parsed_once_per_version(tmp_path: Path, monkeypatch: pyte
         parsed.append(path)
         return load_csv(path, targets)
 
-    monkeypatch.setattr(problem, "load_csv", counting_load_csv)
+    monkeypatch.setattr(csvdata, "load_csv", counting_load_csv)
     path = tmp_path / "t.csv"
     path.write_text("a,b,kind\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,1,x\n")
     spec = DataSpec(csv_file=str(path), targets=("kind",), test_split=0.0)
-    first, _ = prepare_data(spec, seed=0)
-    second, _ = prepare_data(spec, seed=1)
+    first, _ = spec.prepare(0)
+    second, _ = spec.prepare(1)
     assert len(parsed) == 1 and np.array_equal(first.X, second.X)
     with pytest.raises(ValueError, match="read-only"):
         second.y[0, 0] = 5.0
     path.write_text("a,b,kind\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,1,x\n2,2,y\n")
-    third, _ = prepare_data(spec, seed=0)
+    third, _ = spec.prepare(0)
     assert len(parsed) == 2 and len(third.X) == 6
     path.unlink()
     with pytest.raises(DataError, match="cannot read"):
-        prepare_data(spec, seed=0)
+        spec.prepare(0)
 
 
 def test_records() -> None:
@@ -133,7 +133,7 @@ def test_records() -> None:
     [("gaussians", "softmax", "cross_entropy"), ("sine", "linear", "mse"), ("circle", "sigmoid", "sse")],
 )
 def test_auto_objective_follows_the_task(name: str, output: str, loss: str) -> None:
-    train, _ = prepare_data(DataSpec(name), seed=0)
+    train, _ = DataSpec(name).prepare(0)
     model = TrainingSpec(hidden=(3,)).build(train, seed=0)
     assert (model.output_activation, model.loss_name) == (output, loss)
     assert model.layer_sizes == (train.n_inputs, 3, train.n_outputs)
@@ -141,7 +141,7 @@ def test_auto_objective_follows_the_task(name: str, output: str, loss: str) -> N
 
 def test_sine_learns_with_the_default_settings() -> None:
     """The summed loss made the seed's learning rate diverge on 200 samples; the auto mean loss does not."""
-    train, test = prepare_data(DataSpec("sine"), seed=0)
+    train, test = DataSpec("sine").prepare(0)
     spec = TrainingSpec()
     model = spec.build(train, seed=0)
     result = spec.train(model, train, seed=0)
@@ -150,7 +150,7 @@ def test_sine_learns_with_the_default_settings() -> None:
 
 
 def test_explicit_objective_overrides_auto() -> None:
-    train, _ = prepare_data(DataSpec("gaussians"), seed=0)
+    train, _ = DataSpec("gaussians").prepare(0)
     spec = TrainingSpec(output="sigmoid", loss="sse")
     assert spec.objective(train) == ("sigmoid", "sse")
     assert TrainingSpec(loss="sse").objective(train) == ("softmax", "sse")
@@ -162,7 +162,7 @@ FAST = TrainingSpec(hidden=(8,), activation="tanh", epochs=400, learning_rate=0.
 
 
 def fit(name: str, seed: int, spec: TrainingSpec = FAST, **data: float) -> tuple[MLP, Dataset, Dataset | None]:
-    train, test = prepare_data(DataSpec(name, **data), seed)
+    train, test = DataSpec(name, **data).prepare(seed)
     model = spec.build(train, seed)
     start = time.perf_counter()
     result = spec.train(model, train, seed)
@@ -259,7 +259,7 @@ def iris_params(tmp_path: Path, scaling: object) -> Path:
 
 
 def test_good_scaling_is_loaded_back_exactly(tmp_path: Path) -> None:
-    train, _ = prepare_data(DataSpec(csv_file=IRIS, targets=("species",)), seed=3)
+    train, _ = DataSpec(csv_file=IRIS, targets=("species",)).prepare(3)
     model = MLP([4, 3, 3], seed=0, output_activation="softmax", loss="cross_entropy")
     mean, std = train.scaling
     save_params(tmp_path / "p.json", model, {"scaling": {"mean": mean.tolist(), "std": std.tolist()}})

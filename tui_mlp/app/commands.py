@@ -23,13 +23,13 @@ class MLPCommands(Provider):
             (
                 f"Export snapshot as {name}",
                 f"Before, after and loss as a {suffix} file",
-                partial(app.ask_export, suffix),
+                partial(app.files.ask_export, suffix),
             )
             for suffix, name in EXPORT_FORMATS.items()
         ]
         commands += [
-            ("Save parameters", "Write the After network to a JSON parameter file", app.ask_save_params),
-            ("Load parameters", "Open a saved network from a JSON parameter file", app.ask_load_params),
+            ("Save parameters", "Write the After network to a JSON parameter file", app.files.ask_save),
+            ("Load parameters", "Open a saved network from a JSON parameter file", app.files.ask_load),
         ]
         return commands
 

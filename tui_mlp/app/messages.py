@@ -8,15 +8,15 @@ import numpy as np
 from textual.message import Message
 
 from tui_mlp.core import TrainResult
-
-from .run import Run, RunSettings
+from tui_mlp.core.run import Run
+from tui_mlp.core.specs import Settings
 
 
 @dataclass
 class TrainRequested(Message):
     """The control bar holds valid settings and the person asked to train."""
 
-    settings: RunSettings
+    settings: Settings
 
 
 @dataclass

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from tui_mlp.core.specs import DataSpec, Settings, TrainingSpec
+
 from .app import MLPApp
 
 SIZE = (120, 40)
@@ -29,7 +31,7 @@ async def _settle(app: MLPApp, pilot) -> None:
 async def main() -> None:
     """Start, training (paused mid-run), trained, a focused node, help, a 2-D boundary."""
     OUT.mkdir(exist_ok=True)
-    app = MLPApp(seed=0, hidden="8,4", epochs=3_000_000)
+    app = MLPApp(Settings(TrainingSpec(hidden=(8, 4), epochs=3_000_000), seed=0))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await _shoot(app, "start")
@@ -42,7 +44,7 @@ async def main() -> None:
         await _shoot(app, "training")
         await pilot.press("escape")
         await _settle(app, pilot)
-    app = MLPApp(seed=0)
+    app = MLPApp(Settings(seed=0))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await _settle(app, pilot)
@@ -52,7 +54,8 @@ async def main() -> None:
         await _shoot(app, "node")
         await pilot.press("f1")
         await _shoot(app, "help")
-    app = MLPApp(seed=0, dataset="moons", hidden="8,8", activation="tanh", optimizer="adam", learning_rate=0.01)
+    moons = TrainingSpec(hidden=(8, 8), activation="tanh", optimizer="adam", learning_rate=0.01)
+    app = MLPApp(Settings(moons, DataSpec("moons"), seed=0))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await _settle(app, pilot)

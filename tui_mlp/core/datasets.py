@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-TASKS = ("binary", "multiclass", "regression")
 DEFAULT_SAMPLES = 200
 DEFAULT_NOISE = 0.1
 MAX_SAMPLES = 100_000

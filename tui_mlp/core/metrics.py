@@ -31,3 +31,14 @@ def format_score(name: str, value: float) -> str:
     if name.endswith("accuracy"):
         return f"{value:.3f}"
     return f"{value:.6f}" if abs(value) < 1e12 else f"{value:.6e}"
+
+
+SHORT_NAMES = {"train accuracy": "train acc", "test accuracy": "test acc", "test loss": "test loss"}
+
+
+def format_scores(found: list[tuple[str, float]], *, short: bool = False) -> list[str]:
+    """Each score with its name, ``Train accuracy: 1.000``; with ``short``, as the
+    status line shows it, ``train acc 1.000``."""
+    if short:
+        return [f"{SHORT_NAMES[name]} {format_score(name, value)}" for name, value in found]
+    return [f"{name.capitalize()}: {format_score(name, value)}" for name, value in found]

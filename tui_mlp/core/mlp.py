@@ -16,6 +16,7 @@ import numpy as np
 from .activations import Activation, Op, get_activation, run_ops
 from .losses import Loss, get_loss
 
+DEFAULT_ACTIVATION = "sigmoid"  # the seed script's, hidden and output
 MAX_LAYER_SIZE = 10_000
 MAX_LAYERS = 32
 MAX_PARAMETERS = 20_000_000  # 160 MB of float64 parameters
@@ -56,10 +57,10 @@ class MLP:
     def __init__(
         self,
         layer_sizes: Sequence[int],
-        activation: str = "sigmoid",
+        activation: str = DEFAULT_ACTIVATION,
         seed: int | None = None,
         *,
-        output_activation: str = "sigmoid",
+        output_activation: str = DEFAULT_ACTIVATION,
         loss: str = "sse",
     ) -> None:
         self.layer_sizes = check_layer_sizes(layer_sizes)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 OPTIMIZERS = ("gd", "momentum", "adam")
+DEFAULT_OPTIMIZER = "gd"  # plain gradient descent, the seed script's
 DEFAULT_MOMENTUM = 0.9
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPSILON = 1e-8

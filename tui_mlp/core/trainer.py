@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .mlp import MLP, _Pass
-from .optimizers import DEFAULT_MOMENTUM, Update, make_update
+from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, Update, make_update
 
 
 class StopReason(enum.Enum):
@@ -70,10 +70,6 @@ class Progress:
     elapsed: float
     losses: np.ndarray  # the losses so far (a read-only view)
 
-    @property
-    def epochs_per_second(self) -> float:
-        return self.epoch / self.elapsed if self.elapsed > 0 else 0.0
-
 
 @dataclass(frozen=True)
 class TrainResult:
@@ -117,7 +113,7 @@ def train(
     *,
     batch_size: int | None = None,
     shuffle_seed: int | None = None,
-    optimizer: str = "gd",
+    optimizer: str = DEFAULT_OPTIMIZER,
     momentum: float = DEFAULT_MOMENTUM,
     weight_decay: float = 0.0,
     control: TrainControl | None = None,
@@ -140,15 +136,9 @@ def train(
     if not (math.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning rate must be a positive number, not {learning_rate}")
     X, y = model._data(X, y)
-    n = X.shape[0]
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch size must be at least 1, not {batch_size}")
-    control = control or TrainControl()
-    losses = np.empty(epochs)
     backup = model.parameters().copy()
-    start = time.perf_counter()
-    last_report_epoch, last_report_time = 0, start
-    reason, diverged_at = StopReason.DONE, None
     grad, ones = np.empty_like(backup), np.ones_like(backup)
     update = make_update(
         optimizer,
@@ -159,39 +149,72 @@ def train(
         weight_decay=weight_decay,
         decay_mask=model.weight_mask() if weight_decay else None,
     )
-    if batch_size is None or batch_size >= n:
+    if batch_size is None or batch_size >= X.shape[0]:
         epoch_loss = _Pass(model, X, y, grad).step
     else:
         epoch_loss = _MiniBatches(model, X, y, grad, ones, batch_size, shuffle_seed).step
-    done = 0
+    losses = np.empty(epochs)
+    reporter = _Reporter(on_progress, epochs, progress_every, progress_seconds)
     with np.errstate(all="ignore"):
-        for epoch in range(epochs):
-            if control.cancelled:
-                reason = StopReason.CANCELLED
-                break
-            value = epoch_loss(update, backup)
-            if not math.isfinite(value):
-                np.copyto(model._params, backup)
-                reason, diverged_at = StopReason.DIVERGED, epoch + 1
-                break
-            losses[epoch] = value
-            done = epoch + 1
-            if not math.isfinite(np.dot(model._params, ones)):  # the update overflowed: a saturated
-                np.copyto(model._params, backup)  # output can keep the loss finite meanwhile
-                reason, diverged_at = StopReason.DIVERGED, epoch + 2
-                break
-            if on_progress is not None:
-                now = time.perf_counter()
-                if done - last_report_epoch >= progress_every or now - last_report_time >= progress_seconds:
-                    on_progress(Progress(done, epochs, value, now - start, _read_only(losses[:done])))
-                    last_report_epoch, last_report_time = done, now
-            if not control._running.is_set():
-                control.wait_while_paused()
-    elapsed = time.perf_counter() - start
+        done, reason, diverged_at = _epochs(epoch_loss, update, model._params, backup, ones, losses, control, reporter)
+    elapsed = time.perf_counter() - reporter.start
     losses = losses[:done].copy()
-    if on_progress is not None and done and done != last_report_epoch:
-        on_progress(Progress(done, epochs, float(losses[-1]), elapsed, _read_only(losses[:])))
+    reporter.last(losses, elapsed)
     return TrainResult(losses, reason, epochs, elapsed, diverged_at)
+
+
+def _epochs(
+    epoch_loss: Callable[[Update, np.ndarray], float],
+    update: Update,
+    params: np.ndarray,
+    backup: np.ndarray,
+    ones: np.ndarray,
+    losses: np.ndarray,
+    control: TrainControl | None,
+    reporter: _Reporter,
+) -> tuple[int, StopReason, int | None]:
+    """Run up to ``len(losses)`` epochs, filling ``losses``; returns the epochs done, why
+    training stopped and, if it diverged, the epoch whose loss was not finite."""
+    control = control or TrainControl()
+    for epoch in range(len(losses)):
+        if control.cancelled:
+            return epoch, StopReason.CANCELLED, None
+        value = epoch_loss(update, backup)
+        if not math.isfinite(value):  # diverged: back to the last parameters whose loss was finite
+            np.copyto(params, backup)
+            return epoch, StopReason.DIVERGED, epoch + 1
+        losses[epoch] = value
+        if not math.isfinite(np.dot(params, ones)):  # the update overflowed: a saturated
+            np.copyto(params, backup)  # output can keep the loss finite meanwhile
+            return epoch + 1, StopReason.DIVERGED, epoch + 2
+        reporter.epoch_done(epoch + 1, value, losses)
+        if control.paused:
+            control.wait_while_paused()
+    return len(losses), StopReason.DONE, None
+
+
+class _Reporter:
+    """Calls ``on_progress`` when ``every`` epochs or ``seconds`` have passed since it last did."""
+
+    def __init__(self, on_progress: ProgressCallback | None, epochs: int, every: int, seconds: float) -> None:
+        self.on_progress, self.epochs, self.every, self.seconds = on_progress, epochs, every, seconds
+        self.start = self.last_time = time.perf_counter()
+        self.last_epoch = 0
+
+    def epoch_done(self, done: int, value: float, losses: np.ndarray) -> None:
+        """``done`` epochs are done, the last with loss ``value``: report if a report is due."""
+        if self.on_progress is None:
+            return
+        now = time.perf_counter()
+        if done - self.last_epoch >= self.every or now - self.last_time >= self.seconds:
+            self.on_progress(Progress(done, self.epochs, value, now - self.start, _read_only(losses[:done])))
+            self.last_epoch, self.last_time = done, now
+
+    def last(self, losses: np.ndarray, elapsed: float) -> None:
+        """Training has ended after ``losses``: report it, unless that was just reported."""
+        done = len(losses)
+        if self.on_progress is not None and done and done != self.last_epoch:
+            self.on_progress(Progress(done, self.epochs, float(losses[-1]), elapsed, _read_only(losses[:])))
 
 
 def _read_only(view: np.ndarray) -> np.ndarray:

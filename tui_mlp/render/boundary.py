@@ -31,6 +31,7 @@ from rich.style import Style
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset, label_indices
+from tui_mlp.core.run import planar
 
 from . import palette
 from .graph import check_node, node_label
@@ -123,11 +124,6 @@ def _bounds(values: np.ndarray) -> tuple[float, float]:
 def _number(value: float) -> str:
     """An axis limit, short: two significant digits (``-1.2``, ``0.083``, ``3.4e+03``)."""
     return f"{value:.2g}"
-
-
-def planar(model: MLP, train: Dataset, test: Dataset | None = None) -> bool:
-    """Whether a decision boundary can be drawn: the network and its data have 2 inputs."""
-    return model.layer_sizes[0] == 2 and train.n_inputs == 2 and (test is None or test.n_inputs == 2)
 
 
 class DecisionBoundary:

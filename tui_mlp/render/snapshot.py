@@ -15,8 +15,9 @@ from rich.text import Text
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.files import atomic_write, check_output_path, describe_os_error
+from tui_mlp.core.run import planar
 
-from .boundary import DecisionBoundary, planar
+from .boundary import DecisionBoundary
 from .chart import loss_chart_text
 from .network import NetworkDiagram
 from .text import render_text

@@ -1,14 +1,17 @@
 """The control bar: the network, training and data settings, and Train.
 
 Compact one-line fields with small labels in a grid (2 rows at ≥ 140 columns,
-3 at ≥ 100, 4 below), each validated inline with the shared ``parse_*``
-functions that the command line uses.
+3 at ≥ 100, 4 below). Each field stands for one attribute of the run's
+``Settings`` and is validated inline with the ``parse_*`` function the command
+line uses; reading the bar gives the settings it started from with the fields'
+values put in (``dataclasses.replace``), so what has no field is kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -20,9 +23,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 from tui_mlp.core.activations import HIDDEN_ACTIVATIONS
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import DATASETS
-from tui_mlp.core.optimizers import DEFAULT_MOMENTUM, OPTIMIZERS
-from tui_mlp.core.problem import FIXED_DATASETS, DataSpec, TrainingSpec
-from tui_mlp.core.settings import (
+from tui_mlp.core.mlp import MLP, check_layer_sizes
+from tui_mlp.core.optimizers import OPTIMIZERS
+from tui_mlp.core.parse import (
     parse_activation,
     parse_batch_size,
     parse_epochs,
@@ -33,12 +36,28 @@ from tui_mlp.core.settings import (
     parse_seed,
     parse_weight_decay,
 )
+from tui_mlp.core.specs import FIXED_DATASETS, DataSpec, Settings
 
 from ..messages import TrainRequested
-from ..run import RunSettings, data_label, data_shape
+from ..session import data_shape
 
 HIDDEN_PROMPT = "Enter the number of hidden layer neurons"
-CSV_PREFIX = "csv:"  # the dataset choice of a CSV file is CSV_PREFIX + its path
+
+
+@dataclass(frozen=True)
+class Table:
+    """The dataset choice of a CSV table: its path and target columns."""
+
+    path: str
+    targets: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def label(self) -> str:
+        """As the dataset field shows it: ``file.csv → target``."""
+        return f"{Path(self.path).name} → {','.join(self.targets)}"
 
 
 def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -50,9 +69,22 @@ def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse_or_none
 
 
+def _text(value: object) -> str:
+    """A setting as its field shows it: empty for None, ``8,4`` for sizes, ``0.1`` for numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
+    """One field: its label, the ``Settings`` part and attribute it sets, how its text is read."""
+
     label: str
+    part: str  # "training", "data" or "" (the seed)
+    attribute: str
     parse: Callable[[str], Any]
     tooltip: str
     placeholder: str = ""
@@ -61,37 +93,57 @@ class FieldSpec:
 # field id -> how it is shown and parsed; every parser raises ValueError with a user-facing message.
 FIELDS: dict[str, FieldSpec] = {
     "hidden": FieldSpec(
-        "Hidden neurons", parse_hidden, f"{HIDDEN_PROMPT}: 5, or 8,4 for two hidden layers", HIDDEN_PROMPT
+        "Hidden neurons",
+        "training",
+        "hidden",
+        parse_hidden,
+        f"{HIDDEN_PROMPT}: 5, or 8,4 for two hidden layers",
+        HIDDEN_PROMPT,
     ),
-    "activation": FieldSpec("Activation", parse_activation, "The hidden layers' activation function"),
-    "epochs": FieldSpec("Epochs", parse_epochs, "How many passes over the training data"),
-    "learning_rate": FieldSpec("Learning rate", parse_learning_rate, "Step size of each update"),
-    "optimizer": FieldSpec("Optimizer", str, "gd: plain gradient descent (the seed's); momentum; adam"),
-    "batch_size": FieldSpec("Batch", _optional(parse_batch_size), "Mini-batch size; empty: the full batch", "full"),
-    "weight_decay": FieldSpec("L2 decay", parse_weight_decay, "L2 weight decay, 0 to 10 (0: none)"),
-    "seed": FieldSpec("Seed", _optional(parse_seed), "Random seed; empty: a new random one each run", "random"),
-    "dataset": FieldSpec("Dataset", str, "The data to learn (2-D ones show a decision boundary)"),
+    "activation": FieldSpec(
+        "Activation", "training", "activation", parse_activation, "The hidden layers' activation function"
+    ),
+    "epochs": FieldSpec("Epochs", "training", "epochs", parse_epochs, "How many passes over the training data"),
+    "learning_rate": FieldSpec(
+        "Learning rate", "training", "learning_rate", parse_learning_rate, "Step size of each update"
+    ),
+    "optimizer": FieldSpec(
+        "Optimizer", "training", "optimizer", str, "gd: plain gradient descent (the seed's); momentum; adam"
+    ),
+    "batch_size": FieldSpec(
+        "Batch",
+        "training",
+        "batch_size",
+        _optional(parse_batch_size),
+        "Mini-batch size; empty: the full batch",
+        "full",
+    ),
+    "weight_decay": FieldSpec(
+        "L2 decay", "training", "weight_decay", parse_weight_decay, "L2 weight decay, 0 to 10 (0: none)"
+    ),
+    "seed": FieldSpec(
+        "Seed", "", "seed", _optional(parse_seed), "Random seed; empty: a new random one each run", "random"
+    ),
+    "dataset": FieldSpec("Dataset", "data", "dataset", str, "The data to learn (2-D ones show a decision boundary)"),
     "noise": FieldSpec(
-        "Noise", _optional(parse_noise), "Noise level of a generated dataset; empty: its default", "default"
+        "Noise",
+        "data",
+        "noise",
+        _optional(parse_noise),
+        "Noise level of a generated dataset; empty: its default",
+        "default",
     ),
     "samples": FieldSpec(
-        "Samples", _optional(parse_samples), "Samples of a generated dataset; empty: its default", "default"
+        "Samples",
+        "data",
+        "samples",
+        _optional(parse_samples),
+        "Samples of a generated dataset; empty: its default",
+        "default",
     ),
 }
 SELECTS = {"activation": HIDDEN_ACTIVATIONS, "optimizer": OPTIMIZERS, "dataset": tuple(DATASETS)}
 GENERATED_ONLY = ("noise", "samples")  # disabled for the fixed datasets and CSV files
-
-
-@dataclass(frozen=True)
-class Extras:
-    """Settings the command line can give that have no field of their own."""
-
-    momentum: float = DEFAULT_MOMENTUM
-    output: str = "auto"
-    loss: str = "auto"
-    test_split: float | None = None
-    csv_file: str | None = None
-    targets: tuple[str, ...] = ()
 
 
 class Field(Horizontal):
@@ -104,28 +156,35 @@ class Field(Horizontal):
 
 
 class ControlBar(Vertical):
-    """Validates every field inline and posts ``TrainRequested`` with valid settings."""
+    """Shows ``settings`` in its fields, validates them inline and posts ``TrainRequested``."""
 
-    def __init__(self, values: dict[str, str], extras: Extras = Extras()) -> None:
+    def __init__(self, settings: Settings) -> None:
         super().__init__()
-        self._initial = values
-        self.extras = extras
+        self.settings = settings
+        data = settings.data
+        self.table = Table(data.csv_file, data.targets) if data.csv_file else None
 
-    def _choices(self, name: str) -> list[tuple[str, str]]:
-        choices = [(choice, choice) for choice in SELECTS[name]]
-        if name == "dataset" and self.extras.csv_file:
-            spec = DataSpec(csv_file=self.extras.csv_file, targets=self.extras.targets)
-            choices.append((data_label(spec), CSV_PREFIX + self.extras.csv_file))
+    def _initial(self, name: str) -> object:
+        spec = FIELDS[name]
+        if name == "dataset":
+            return self.table or self.settings.data.dataset
+        part = getattr(self.settings, spec.part) if spec.part else self.settings
+        return getattr(part, spec.attribute)
+
+    def _choices(self, name: str) -> list[tuple[str, object]]:
+        choices: list[tuple[str, object]] = [(choice, choice) for choice in SELECTS[name]]
+        if name == "dataset" and self.table is not None:
+            choices.append((self.table.label, self.table))
         return choices
 
     def compose(self) -> ComposeResult:
         with Grid(id="fields"):
             for name, spec in FIELDS.items():
-                value = self._initial.get(name, "")
+                value = self._initial(name)
                 if name in SELECTS:
                     control: Widget = Select(self._choices(name), value=value, allow_blank=False, id=name, compact=True)
                 else:
-                    control = Input(value, placeholder=spec.placeholder, id=name, compact=True)
+                    control = Input(_text(value), placeholder=spec.placeholder, id=name, compact=True)
                 yield Field(name, control)
             yield Button("Train ⏎", id="train", variant="primary", compact=True, tooltip="Build a network and train it")
         yield Static(id="errors")
@@ -133,39 +192,40 @@ class ControlBar(Vertical):
     def on_mount(self) -> None:
         self._enable_generated()
 
-    def value(self, name: str) -> str:
-        """The raw text of field ``name``."""
-        widget = self.query_one(f"#{name}")
-        return str(widget.value) if isinstance(widget, Select) else widget.value
+    def value(self, name: str) -> Any:
+        """The text of field ``name`` (a choice's value, for a select)."""
+        return self.query_one(f"#{name}").value
 
-    def set_value(self, name: str, value: str) -> None:
+    def set_value(self, name: str, value: object) -> None:
         """Replace the text (or choice) of field ``name``."""
         self.query_one(f"#{name}").value = value
 
+    def show_network(self, model: MLP) -> None:
+        """Put ``model``'s hidden sizes and activation in their fields."""
+        self.set_value("hidden", _text(model.layer_sizes[1:-1]))
+        self.set_value("activation", model.activation)
+
     def data_spec(self, noise: float | None = None, samples: int | None = None) -> DataSpec:
         """The data the dataset field names (with ``noise`` and ``samples`` for generated ones)."""
-        choice = self.value("dataset")
-        if choice.startswith(CSV_PREFIX):
-            return DataSpec(
-                csv_file=choice.removeprefix(CSV_PREFIX), targets=self.extras.targets, test_split=self.extras.test_split
-            )
+        choice, data = self.value("dataset"), self.settings.data
+        if isinstance(choice, Table):
+            return replace(data, dataset=DataSpec.dataset, csv_file=choice.path, targets=choice.targets)
         if choice in FIXED_DATASETS:
             noise = samples = None
-        return DataSpec(choice, samples=samples, noise=noise, test_split=self.extras.test_split)
+        return replace(data, dataset=choice, csv_file=None, targets=(), noise=noise, samples=samples)
 
     @property
     def generated(self) -> bool:
         """Whether the chosen dataset is generated (takes noise and samples)."""
         choice = self.value("dataset")
-        return not choice.startswith(CSV_PREFIX) and choice not in FIXED_DATASETS
+        return not isinstance(choice, Table) and choice not in FIXED_DATASETS
 
-    def read(self) -> RunSettings | None:
+    def read(self) -> Settings | None:
         """Validate every field; show the messages and return None if any is bad."""
         parsed: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for name, spec in FIELDS.items():
-            if name in GENERATED_ONLY and not self.generated:
-                parsed[name] = None
+            if name == "dataset" or (name in GENERATED_ONLY and not self.generated):
                 continue
             try:
                 parsed[name] = spec.parse(self.value(name))
@@ -174,31 +234,25 @@ class ControlBar(Vertical):
         if errors:
             self._show_errors(errors)
             return None
-        extras = self.extras
-        training = TrainingSpec(
-            hidden=parsed["hidden"],
-            activation=parsed["activation"],
-            output=extras.output,
-            loss=extras.loss,
-            epochs=parsed["epochs"],
-            learning_rate=parsed["learning_rate"],
-            optimizer=parsed["optimizer"],
-            momentum=extras.momentum,
-            batch_size=parsed["batch_size"],
-            weight_decay=parsed["weight_decay"],
-        )
-        settings = RunSettings(training, self.data_spec(parsed["noise"], parsed["samples"]), parsed["seed"])
-        try:
-            shape = data_shape(settings.data)
-        except (ValueError, DataError) as error:
-            errors["dataset"] = str(error)
-        else:
-            try:
-                settings.layer_sizes(shape)
-            except ValueError as error:
-                errors["hidden"] = str(error)
+        typed = {FIELDS[name].attribute: value for name, value in parsed.items() if FIELDS[name].part == "training"}
+        training = replace(self.settings.training, **typed)
+        data = self.data_spec(parsed.get("noise"), parsed.get("samples"))
+        settings = Settings(training, data, parsed["seed"])
+        errors = self._check_sizes(settings)
         self._show_errors(errors)
         return None if errors else settings
+
+    def _check_sizes(self, settings: Settings) -> dict[str, str]:
+        """The data can be read, and the network it asks for is within the limits."""
+        try:
+            inputs, outputs = data_shape(settings.data)
+        except (ValueError, DataError) as error:
+            return {"dataset": str(error)}
+        try:
+            check_layer_sizes((inputs, *settings.training.hidden, outputs))
+        except ValueError as error:
+            return {"hidden": str(error)}
+        return {}
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for name in FIELDS:

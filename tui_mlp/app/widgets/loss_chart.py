@@ -3,31 +3,33 @@
 from __future__ import annotations
 
 import numpy as np
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual_plotext import PlotextPlot
 
 from tui_mlp.render.chart import plot_losses
 
 
 class LossChart(PlotextPlot):
-    """Loss per epoch, redrawn whenever ``show`` gets new losses; ``log`` switches the scale."""
+    """The ``losses`` so far, one per epoch; ``log`` switches the scale."""
 
+    losses: var[np.ndarray] = var(np.empty(0), always_update=True)
     log: reactive[bool] = reactive(False)
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
         self.border_title = "Loss"
-        self.losses = np.empty(0)
 
-    def show(self, losses: np.ndarray) -> None:
-        """Plot ``losses`` (one per epoch so far)."""
-        self.losses = losses
+    def replot(self) -> None:
         self.plt.clear_figure()
-        plot_losses(self.plt, losses, log=self.log, size=(self.content_size.width, self.content_size.height))
+        size = (self.content_size.width, self.content_size.height)
+        plot_losses(self.plt, self.losses, log=self.log, size=size)
         self.refresh()
 
+    def watch_losses(self) -> None:
+        self.replot()
+
     def watch_log(self) -> None:
-        self.show(self.losses)
+        self.replot()
 
     def on_resize(self) -> None:
-        self.show(self.losses)
+        self.replot()

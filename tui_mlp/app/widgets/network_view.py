@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.geometry import Region
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.strip import Strip
 from textual.widgets import Static
 
 from tui_mlp.core import MLP
+from tui_mlp.render.cache import RenderCache
 from tui_mlp.render.network import NetworkDiagram
 from tui_mlp.render.table import WeightTable
 
@@ -45,17 +46,18 @@ class NetworkView(VerticalScroll, can_focus=True):
         Binding("down", "move(0, 1)", "Node ↓", tooltip="Move the node cursor down within its layer", show=False),
     ]
 
+    model: var[MLP | None] = var(None, init=False)  # redraw() repaints what changed
     show_table: reactive[bool] = reactive(False)
     cursor: reactive[tuple[int, int]] = reactive((0, 0))
 
     def __init__(self, title: str, *, empty: str, ascii: bool = False, id: str) -> None:
         super().__init__(id=id)
         self.border_title = title
-        self.model: MLP | None = None
         self._empty = empty
         self._ascii = ascii
-        self._version = 0  # counts show() calls: the model shown, or its parameters, changed
-        self._drawn: tuple[object, ...] = (None,)  # _drawing_key() of the drawing on screen
+        self._version = 0  # counts the models shown (a new one for new parameters): the cache's key
+        self._cache = RenderCache()
+        self._shown: RenderableType | None = None  # the drawing on screen
 
     def compose(self):
         yield Drawing(Text(self._empty, style="dim"), id="drawing")
@@ -66,9 +68,8 @@ class NetworkView(VerticalScroll, can_focus=True):
         drawing = self.query_one("#drawing", Drawing)
         return drawing.painted or not (self.display and drawing.size.area)
 
-    def show(self, model: MLP | None) -> None:
+    def watch_model(self, model: MLP | None) -> None:
         """Draw ``model`` (None: the empty-panel hint), keeping the cursor where it fits."""
-        self.model = model
         self._version += 1
         if model is not None:
             layer = min(self.cursor[0], len(model.layer_sizes) - 1)
@@ -76,32 +77,29 @@ class NetworkView(VerticalScroll, can_focus=True):
         self.redraw()
 
     def redraw(self) -> None:
-        """Repaint from the current model, mode, size and focus (unless that is what the panel shows)."""
+        """Repaint from the current model, mode, size and focus (each drawing is drawn once: ``RenderCache``)."""
         if self.is_mounted:
-            key = self._drawing_key()
-            if key != self._drawn:
-                self._drawn = key
+            drawing = self._drawing()
+            if drawing is not self._shown:  # (the cache gives the same drawing for the same state)
+                self._shown = drawing
                 # A diagram fills the panel exactly, so only the tables change the layout.
-                self.query_one("#drawing", Drawing).update(self._drawing(), layout=self.show_table)
+                self.query_one("#drawing", Drawing).update(drawing, layout=self.show_table)
         if self.has_focus and self.model is not None:
             self.post_message(NodeFocused(self.id or "", *self.cursor))
 
-    def _drawing_key(self) -> tuple[object, ...]:
-        """What ``_drawing`` depends on (its width comes from the panel when it is rendered)."""
-        if self.model is None:
-            return (None,)
-        focus = self.cursor if self.has_focus else None
-        height = None if self.show_table else max(self.scrollable_content_region.height, 3)
-        return (self._version, focus, self.show_table, height)
-
     def _drawing(self) -> RenderableType:
-        if self.model is None:
+        """The weight tables or the diagram (its width comes from the panel when it is rendered)."""
+        model, ascii = self.model, self._ascii
+        if model is None:
             return Text(self._empty, style="dim")
         focus = self.cursor if self.has_focus else None
         if self.show_table:
-            return WeightTable(self.model, focus=focus, ascii=self._ascii)
+            return self._cache.drawing(
+                (self._version, focus, "table"), lambda: WeightTable(model, focus=focus, ascii=ascii)
+            )
         height = max(self.scrollable_content_region.height, 3)
-        return NetworkDiagram(self.model, focus=focus, ascii=self._ascii, height=height)
+        key = (self._version, focus, "diagram", height)
+        return self._cache.drawing(key, lambda: NetworkDiagram(model, focus=focus, ascii=ascii, height=height))
 
     def action_move(self, layers: int, nodes: int) -> None:
         """Move the node cursor ``layers`` columns and ``nodes`` rows, staying on the network."""

@@ -7,9 +7,11 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import Static
 
 from tui_mlp.core import MLP
+from tui_mlp.core.datasets import Dataset
 from tui_mlp.render.graph import layer_title, node_label
 
 MAX_SHOWN = 24  # weights or samples listed before "… N more"
@@ -46,7 +48,14 @@ def describe_node(model: MLP, layer: int, index: int, X: np.ndarray) -> Group:
 
 
 class NodeDetails(VerticalScroll):
-    """Shows ``describe_node`` for the node a graph panel's cursor is on."""
+    """Describes the node a graph panel's cursor is on (``focused``: panel id, layer, index),
+    in that panel's network (``before`` or ``after``), over the samples of ``data``; it keeps
+    the last node described while no cursor is shown."""
+
+    before: var[MLP | None] = var(None)
+    after: var[MLP | None] = var(None)
+    data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True)
+    focused: var[tuple[str, int, int] | None] = var(None)
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
@@ -55,7 +64,25 @@ class NodeDetails(VerticalScroll):
     def compose(self):
         yield Static(Text("Tab to a network panel and use the arrow keys to inspect a node.", style="dim"))
 
-    def show(self, model: MLP, layer: int, index: int, X: np.ndarray, where: str) -> None:
-        """Describe node (``layer``, ``index``) of ``model``; ``where`` names the panel."""
+    def watch_focused(self) -> None:
+        self.describe()
+
+    def watch_before(self) -> None:
+        if self.focused is not None and self.focused[0] == "before":
+            self.describe()
+
+    def watch_after(self) -> None:
+        if self.focused is not None and self.focused[0] == "after":
+            self.describe()
+
+    def describe(self) -> None:
+        """Describe the focused node, if there is one and its network and data are known."""
+        if self.focused is None or self.data is None:
+            return
+        panel, layer, index = self.focused
+        model = self.before if panel == "before" else self.after
+        if model is None or layer >= len(model.layer_sizes) or index >= model.layer_sizes[layer]:
+            return
+        where = "Before training" if panel == "before" else "After training"
         self.border_title = f"Node · {where}"
-        self.query_one(Static).update(describe_node(model, layer, index, X))
+        self.query_one(Static).update(describe_node(model, layer, index, self.data[0].X))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from textual.reactive import var
 from textual.widgets import Static
 
 
@@ -21,16 +22,19 @@ class RunStatus:
 
 
 class StatusLine(Static):
-    """One line about the current run; ``timing=False`` hides the clock (for snapshots)."""
+    """One line about the current run (``status``), or a free-form note;
+    ``timing=False`` hides the clock (for snapshots)."""
+
+    status: var[RunStatus | str] = var("")
 
     def __init__(self, *, id: str, timing: bool = True) -> None:
-        super().__init__("Press Enter or Train to build a network and train it.", id=id, markup=False)
+        super().__init__(id=id, markup=False)
         self.timing = timing
-        self.status: RunStatus | None = None
 
-    def show(self, status: RunStatus) -> None:
-        """Report ``status``."""
-        self.status = status
+    def watch_status(self, status: RunStatus | str) -> None:
+        if isinstance(status, str):
+            self.update(status)
+            return
         parts = [f"epoch {status.epoch:,} / {status.epochs:,}", f"loss {status.loss:.6f}"]
         if status.scores:
             parts.append(status.scores)
@@ -39,13 +43,3 @@ class StatusLine(Static):
             speed = status.epoch / status.elapsed if status.elapsed > 0 else 0.0
             parts += [f"{status.elapsed:.1f} s", f"{speed:,.0f} epochs/s"]
         self.update(" · ".join(parts), layout=False)
-
-    def set_state(self, state: str) -> None:
-        """Change only the state part (e.g. "paused")."""
-        if self.status is not None:
-            self.show(replace(self.status, state=state))
-
-    def note(self, text: str) -> None:
-        """Show a free-form line (no run)."""
-        self.status = None
-        self.update(text)

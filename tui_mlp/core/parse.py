@@ -15,11 +15,6 @@ from .mlp import MAX_LAYER_SIZE, MAX_LAYERS
 MAX_EPOCHS = 10_000_000
 MAX_LEARNING_RATE = 1e6
 MAX_SESSIONS = 64
-DEFAULT_HIDDEN = (5,)
-DEFAULT_EPOCHS = 10_000
-DEFAULT_LEARNING_RATE = 0.1
-DEFAULT_ACTIVATION = "sigmoid"
-DEFAULT_DATASET = "seed"
 
 _INT = re.compile(r"[+-]?\d+")
 MAX_DIGITS = 20  # more than any setting allows; Python refuses to convert more than 4,300

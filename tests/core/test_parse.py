@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_mlp.core import settings
+from tui_mlp.core import parse as parsing
 from tui_mlp.core.activations import HIDDEN_ACTIVATIONS
 from tui_mlp.core.mlp import MAX_LAYER_SIZE, MAX_LAYERS
-from tui_mlp.core.settings import (
+from tui_mlp.core.parse import (
     MAX_DIGITS,
     MAX_EPOCHS,
     parse_activation,
@@ -27,9 +27,10 @@ from tui_mlp.core.settings import (
     parse_weight_decay,
     parse_width,
 )
+from tui_mlp.core.specs import DataSpec, TrainingSpec
 
 PARSERS = [parse_hidden, parse_epochs, parse_learning_rate, parse_seed, parse_activation]
-EVERY_PARSER = [getattr(settings, name) for name in dir(settings) if name.startswith("parse_")]
+EVERY_PARSER = [getattr(parsing, name) for name in dir(parsing) if name.startswith("parse_")]
 
 
 @pytest.mark.parametrize(
@@ -106,11 +107,12 @@ def test_bad_input_is_refused_with_a_message(parse, text, message):
 
 
 def test_defaults_are_the_seed_scripts_and_parse_back():
-    assert parse_hidden(",".join(map(str, settings.DEFAULT_HIDDEN))) == settings.DEFAULT_HIDDEN == (5,)
-    assert parse_epochs(str(settings.DEFAULT_EPOCHS)) == settings.DEFAULT_EPOCHS == 10_000
-    assert parse_learning_rate(str(settings.DEFAULT_LEARNING_RATE)) == settings.DEFAULT_LEARNING_RATE == 0.1
-    assert parse_activation(settings.DEFAULT_ACTIVATION) == "sigmoid"
-    assert settings.DEFAULT_DATASET == "seed"
+    defaults, data = TrainingSpec(), DataSpec()
+    assert parse_hidden(",".join(map(str, defaults.hidden))) == defaults.hidden == (5,)
+    assert parse_epochs(str(defaults.epochs)) == defaults.epochs == 10_000
+    assert parse_learning_rate(str(defaults.learning_rate)) == defaults.learning_rate == 0.1
+    assert parse_activation(defaults.activation) == "sigmoid"
+    assert data.dataset == "seed"
 
 
 @pytest.mark.parametrize("name", HIDDEN_ACTIVATIONS)

@@ -1,0 +1,139 @@
+"""Export, save and load in the app: what the keys and the command palette call.
+
+Each action tells the person how it went in a notification. A path typed into a
+served app (``folder`` given) must lie inside that folder; see ``core.files``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui_mlp.core.csvdata import DataError
+from tui_mlp.core.datasets import DATASETS
+from tui_mlp.core.files import check_output_path, resolve_inside
+from tui_mlp.core.params import ParamsError, check_fits, save_params
+from tui_mlp.core.run import Loaded
+
+from .screens.path_prompt import PathPrompt
+from .session import data_shape
+from .widgets.controls import ControlBar
+
+if TYPE_CHECKING:
+    from .app import MLPApp
+
+
+def timestamped(stem: str, suffix: str, folder: Path = Path()) -> str:
+    """A new file's name in ``folder``, like ``tui-mlp-20250131-142501.txt`` (sorts by
+    time); another one within the same second is ``…-142501-2.txt``, not a replacement
+    of the first."""
+    name = f"{stem}-{datetime.now():%Y%m%d-%H%M%S}"
+    candidates = itertools.chain([name], (f"{name}-{number}" for number in itertools.count(2)))
+    return next(candidate + suffix for candidate in candidates if not (folder / (candidate + suffix)).exists())
+
+
+class Files:
+    """The app's file actions; ``folder`` confines the paths typed (a served app)."""
+
+    def __init__(self, app: MLPApp, folder: Path | None = None) -> None:
+        self.app = app
+        self.folder = folder
+
+    @property
+    def _here(self) -> Path:
+        return self.folder or Path.cwd()
+
+    def snapshot(self) -> Path | None:
+        """Write a text snapshot to a timestamped file in the working (or files) folder."""
+        return self.export(self._here / timestamped("tui-mlp", ".txt", self._here))
+
+    def export(self, path: Path) -> Path | None:
+        """Export before/after/loss to ``path`` (its suffix picks the format)."""
+        app, run = self.app, self.app.run_state
+        if run is None or app.after_model is None:
+            app.notify("Nothing to export yet: train a network first.", severity="warning")
+            return None
+        from tui_mlp.render.snapshot import SnapshotError, write_snapshot  # here: it imports every renderer
+
+        settings = run.summary(app.after_model) | {"start": run.origin}
+        try:
+            written = write_snapshot(
+                path, run.before, app.after_model, app.losses, settings, ascii=app.ascii, data=(run.train, run.test)
+            )
+        except (SnapshotError, OSError) as error:
+            app.notify(str(error), title="Export failed", severity="error")
+            return None
+        app.notify(str(written), title="Snapshot written")
+        return written
+
+    def save(self, path: Path) -> Path | None:
+        """Save the After network (with how it was trained) to ``path``."""
+        app, run = self.app, self.app.run_state
+        if run is None or app.after_model is None:
+            app.notify("Nothing to save yet: train a network first.", severity="warning")
+            return None
+        try:
+            written = save_params(path, app.after_model, run.record())
+        except ParamsError as error:
+            app.notify(str(error), title="Save failed", severity="error")
+            return None
+        app.notify(str(written), title="Parameters saved")
+        return written
+
+    def load(self, path: Path) -> None:
+        """Open the network in ``path`` on the data it was trained on, if it is a built-in
+        dataset; it is drawn, and the next Train starts from it."""
+        app = self.app
+        try:
+            loaded = Loaded.read(path)
+        except ParamsError as error:
+            app.notify(str(error), title="Load failed", severity="error")
+            return
+        controls = app.query_one(ControlBar)
+        chosen = controls.value("dataset")
+        name = loaded.training.get("dataset")
+        if isinstance(name, str) and name in DATASETS:
+            controls.set_value("dataset", name)  # the data the file was trained on
+        try:
+            spec = controls.data_spec()
+            check_fits(loaded.model, path, spec.label, data_shape(spec))
+        except (ValueError, DataError, ParamsError) as error:
+            controls.set_value("dataset", chosen)
+            app.notify(str(error), title="Load failed", severity="error")
+            return
+        app.open(loaded)
+
+    def ask_export(self, suffix: str) -> None:
+        """Ask where to export in format ``suffix``, then export."""
+        prompt = PathPrompt(f"Export snapshot ({suffix})", timestamped("tui-mlp", suffix, self.folder or Path()))
+        self.app.push_screen(prompt, self._then("Export failed", self.export, writing=True))
+
+    def ask_save(self) -> None:
+        """Ask where to save the After network's parameters, then save them."""
+        prompt = PathPrompt("Save parameters", timestamped("tui-mlp-params", ".json", self.folder or Path()))
+        self.app.push_screen(prompt, self._then("Save failed", self.save, writing=True))
+
+    def ask_load(self) -> None:
+        """Ask for a parameter file and open its network."""
+        self.app.push_screen(PathPrompt("Load parameters", "params.json"), self._then("Load failed", self.load))
+
+    def _then(self, failed: str, act: Callable[[Path], object], writing: bool = False) -> Callable[[str | None], None]:
+        """What to do with a typed path: check it (inside the files folder, if there is one;
+        a writable target, if ``writing``), then ``act`` on it or say why not."""
+
+        def checked(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                path = resolve_inside(self.folder, text) if self.folder else Path(text).expanduser()
+                if writing:
+                    check_output_path(path)
+            except ValueError as error:
+                self.app.notify(str(error), title=failed, severity="error")
+                return
+            act(path)
+
+        return checked

@@ -1,0 +1,62 @@
+"""What the person is working on: the network they loaded, if any, the current
+run, and the data the panels preview before a run exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tui_mlp.core.csvdata import DataError
+from tui_mlp.core.datasets import Dataset
+from tui_mlp.core.run import Loaded
+from tui_mlp.core.specs import DataSpec, Settings
+
+from .live import LiveRun
+
+# Besides its own two networks a run's memory holds the app's copies of the trained network (on
+# screen and in progress messages), and the scores are computed while it trains (see ``core.memory``).
+APP_NETWORKS = 5
+APP_BASELINE_BYTES = 128 * 2**20  # the interpreter, NumPy, Textual and the widgets
+
+Data = tuple[Dataset, Dataset | None]
+
+
+@lru_cache(maxsize=8)
+def preview_data(spec: DataSpec) -> Data:
+    """The (train, test) data ``spec`` names, as seed 0 splits it: what the panels show
+    before a run exists (ValueError or DataError if it cannot be built)."""
+    return spec.prepare(0)
+
+
+def data_shape(spec: DataSpec) -> tuple[int, int]:
+    """(inputs, outputs) of the data ``spec`` names (ValueError or DataError if it cannot be read)."""
+    train, _ = preview_data(spec)
+    return train.n_inputs, train.n_outputs
+
+
+@dataclass
+class Session:
+    """The network the person loaded, if any, which the next run starts from."""
+
+    loaded: Loaded | None = None
+
+    def new_run(self, settings: Settings) -> LiveRun:
+        """A run of ``settings``, from the loaded network while the settings still describe its
+        hidden layers (sizes and activation), else from the seed. ValueError, DataError or
+        ParamsError if it cannot be built, ValueError if it needs more memory than there is."""
+        loaded = self.loaded
+        if loaded is not None:
+            model, training = loaded.model, settings.training
+            if (training.hidden, training.activation) != (tuple(model.layer_sizes[1:-1]), model.activation):
+                loaded = None
+        run = LiveRun.create(settings.training, settings.data, settings.seed, loaded)
+        run.require_memory(networks=APP_NETWORKS, concurrent_scores=True, baseline=APP_BASELINE_BYTES)
+        return run
+
+    def preview(self, spec: DataSpec) -> Data | None:
+        """The data ``spec`` names, as the loaded network would see it (None if the fields
+        do not name data that can be built)."""
+        try:
+            return preview_data(spec) if self.loaded is None else spec.prepare(0, self.loaded.scaling)
+        except (ValueError, DataError):
+            return None

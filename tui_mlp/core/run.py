@@ -1,0 +1,146 @@
+"""One training run, built the same way by every face (the command line, the app, the
+snapshot): specs + seed (+ a loaded network) → the data split, the network before and
+during training, and how training ended. The same settings give the same numbers."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .datasets import Dataset
+from .memory import estimate_bytes, require_memory
+from .metrics import format_score, scores
+from .mlp import MLP
+from .params import check_fits, load_params, saved_scaling
+from .specs import DataSpec, TrainingSpec, pick_seed
+from .trainer import TrainResult
+
+
+class SizeError(ValueError):
+    """The network asked for cannot be built: too many layers, neurons or parameters."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A network read from a parameter file, and what the file says trained it."""
+
+    model: MLP
+    path: str
+    training: dict[str, Any]
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> Loaded:
+        """The network in the parameter file ``path`` (ParamsError if it cannot be used)."""
+        model, training = load_params(path)
+        return cls(model, os.fspath(path), training)
+
+    @property
+    def scaling(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The feature standardisation it was trained with (CSV data), if any."""
+        return saved_scaling(self.training)
+
+
+@dataclass(eq=False)  # a run is itself, not its values
+class Run:
+    """A run: ``model`` starts as a copy of ``before`` and is what training changes;
+    ``result`` says how training ended, once it has."""
+
+    training: TrainingSpec
+    data: DataSpec
+    seed: int
+    train: Dataset
+    test: Dataset | None
+    before: MLP
+    model: MLP
+    origin: str  # where ``before`` came from: "seed 3" or "loaded from p.json"
+    result: TrainResult | None = None
+
+    @classmethod
+    def create(
+        cls, training: TrainingSpec, data: DataSpec, seed: int | None = None, loaded: Loaded | None = None
+    ) -> Run:
+        """Build the data and the starting network: ``loaded``'s (whose sizes and activations
+        replace ``training``'s, and whose seed and scaling give back the split and features it was
+        trained with), else a new one from ``seed`` (random if None). ValueError or DataError if
+        the data cannot be built; ParamsError if ``loaded`` does not fit it."""
+        if loaded is None:
+            seed = pick_seed(seed)
+            train, test = data.prepare(seed)
+            try:
+                before, origin = training.build(train, seed), f"seed {seed}"
+            except ValueError as error:
+                raise SizeError(str(error)) from None
+        else:
+            saved_seed = loaded.training.get("seed")
+            seed = pick_seed(seed if seed is not None else saved_seed)
+            train, test = data.prepare(seed, loaded.scaling)
+            check_fits(loaded.model, loaded.path, data.label, (train.n_inputs, train.n_outputs))
+            before, origin = loaded.model.copy(), f"loaded from {loaded.path}"
+        return cls(training, data, seed, train, test, before, before.copy(), origin)
+
+    def require_memory(self, **options: Any) -> None:
+        """ValueError naming both figures if training this run would need more memory than
+        there is; ``options`` go to ``memory.estimate_bytes`` (what else the face keeps)."""
+        require_memory(estimate_bytes(self.before.layer_sizes, self.training, self.train, self.test, **options))
+
+    def fit(self, **options: Any) -> TrainResult:
+        """Train ``model`` as specified; ``options`` go to the trainer (control, on_progress, …)."""
+        self.result = self.training.train(self.model, self.train, self.seed, **options)
+        return self.result
+
+    @property
+    def planar(self) -> bool:
+        """Whether a decision boundary can be drawn: the network and its data have 2 inputs."""
+        return planar(self.before, self.train, self.test)
+
+    def scores(self, model: MLP | None = None) -> list[tuple[str, float]]:
+        """Train and test accuracy (classification) or test loss of ``model`` (default: the trained one)."""
+        with np.errstate(all="ignore"):
+            return scores(model or self.model, self.train, self.test)
+
+    def summary(self, trained: MLP | None = None) -> dict[str, str]:
+        """The run's settings, how it ended and the ``trained`` network's scores, as
+        labelled text (the settings block of a snapshot)."""
+        training, model = self.training, self.before
+        optimizer = training.optimizer + (f" ({training.momentum:g})" if training.optimizer == "momentum" else "")
+        held_out = f", {len(self.test.X)} test" if self.test is not None else ""
+        described = {
+            "network": "-".join(map(str, model.layer_sizes)),
+            "activation": f"{model.activation} hidden, {model.output_activation} output",
+            "loss": model.loss_name,
+            "data": self.data.label,
+            "samples": f"{len(self.train.X)} training{held_out}",
+            "optimizer": optimizer,
+            "learning rate": f"{training.learning_rate:g}",
+            "batch size": str(training.batch_size or "full batch"),
+            "weight decay": f"{training.weight_decay:g}",
+            "seed": str(self.seed),
+        }
+        if self.result is not None:
+            described |= {
+                "epochs": f"{self.result.epochs_run:,} of {self.result.epochs:,}",
+                "stopped": self.result.describe(),
+                "final loss": format_score("loss", self.result.final_loss),
+            }
+        if trained is not None:
+            described |= {name: format_score(name, value) for name, value in self.scores(trained)}
+        return described
+
+    def record(self) -> dict[str, Any]:
+        """What trained the network, as a parameter file's ``training`` section keeps it."""
+        record = self.training.record() | self.data.record() | {"seed": self.seed}
+        if self.result is not None:
+            result = self.result
+            record |= {"epochs": result.epochs_run, "final_loss": result.final_loss, "stopped": result.reason.value}
+        if self.train.scaling is not None:
+            mean, std = self.train.scaling
+            record["scaling"] = {"mean": mean.tolist(), "std": std.tolist()}
+        return record
+
+
+def planar(model: MLP, train: Dataset, test: Dataset | None = None) -> bool:
+    """Whether a decision boundary can be drawn: the network and its data have 2 inputs."""
+    return model.layer_sizes[0] == 2 and train.n_inputs == 2 and (test is None or test.n_inputs == 2)

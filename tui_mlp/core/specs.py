@@ -1,0 +1,149 @@
+"""What a run is asked to do: ``TrainingSpec`` (the network and its training) and
+``DataSpec`` (the data). Every default is written once, here; the command line's
+flags and the app's fields start from these values."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .csvdata import DataError, cached_csv, standardise
+from .datasets import Dataset, auto_objective, load_dataset, split
+from .mlp import DEFAULT_ACTIVATION, MLP
+from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER
+from .trainer import TrainResult, train
+
+FIXED_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
+DEFAULT_TEST_SPLIT = 0.2
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    """How to build and train a network: everything but the data and the seed.
+
+    ``output`` and ``loss`` may be ``auto``: chosen from the data's task (see
+    ``datasets.auto_objective``). The defaults are the seed script's.
+    """
+
+    hidden: tuple[int, ...] = (5,)
+    activation: str = DEFAULT_ACTIVATION
+    output: str = "auto"
+    loss: str = "auto"
+    epochs: int = 10_000
+    learning_rate: float = 0.1
+    optimizer: str = DEFAULT_OPTIMIZER
+    momentum: float = DEFAULT_MOMENTUM
+    batch_size: int | None = None
+    weight_decay: float = 0.0
+
+    def objective(self, data: Dataset) -> tuple[str, str]:
+        """(output activation, loss) for ``data``, resolving ``auto`` (an auto
+        output suits a chosen cross-entropy loss)."""
+        output, loss = auto_objective(data.task)
+        loss = loss if self.loss == "auto" else self.loss
+        if self.output != "auto":
+            output = self.output
+        elif loss == "cross_entropy" and output != "softmax":
+            output = "sigmoid"
+        return output, loss
+
+    def build(self, data: Dataset, seed: int | None) -> MLP:
+        """A fresh network sized for ``data``, initialised from ``seed``."""
+        output, loss = self.objective(data)
+        sizes = (data.n_inputs, *self.hidden, data.n_outputs)
+        return MLP(sizes, self.activation, seed, output_activation=output, loss=loss)
+
+    def train(self, model: MLP, data: Dataset, seed: int | None, **options: Any) -> TrainResult:
+        """Train ``model`` on ``data`` as specified; ``options`` go to ``trainer.train``
+        (control, on_progress, progress_every, progress_seconds)."""
+        return train(
+            model,
+            data.X,
+            data.y,
+            self.epochs,
+            self.learning_rate,
+            batch_size=self.batch_size,
+            shuffle_seed=seed,
+            optimizer=self.optimizer,
+            momentum=self.momentum,
+            weight_decay=self.weight_decay,
+            **options,
+        )
+
+    def record(self) -> dict[str, Any]:
+        """The settings as saved in a parameter file's ``training`` section."""
+        return {
+            "hidden": list(self.hidden),
+            "epochs": self.epochs,
+            "learning_rate": self.learning_rate,
+            "optimizer": self.optimizer,
+            "momentum": self.momentum,
+            "batch_size": self.batch_size,
+            "weight_decay": self.weight_decay,
+        }
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """A built-in dataset by name, or a CSV file with its target columns."""
+
+    dataset: str = "seed"
+    csv_file: str | None = None
+    targets: tuple[str, ...] = ()
+    samples: int | None = None
+    noise: float | None = None
+    test_split: float | None = None  # None: DEFAULT_TEST_SPLIT, or 0 for the fixed datasets
+
+    @property
+    def label(self) -> str:
+        return f"{self.csv_file} → {','.join(self.targets)}" if self.csv_file else self.dataset
+
+    def record(self) -> dict[str, Any]:
+        """The settings as saved in a parameter file's ``training`` section."""
+        if self.csv_file:
+            return {"data": self.csv_file, "targets": list(self.targets)}
+        return {"dataset": self.dataset} | {
+            k: v for k, v in (("samples", self.samples), ("noise", self.noise)) if v is not None
+        }
+
+    def prepare(
+        self, seed: int | None, scaling: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> tuple[Dataset, Dataset | None]:
+        """The (train, test) datasets; test is None without a split. CSV features are
+        standardised with the training rows' statistics, or with ``scaling`` (from a
+        parameter file) when given. Raises ValueError or ``DataError``."""
+        if self.csv_file:
+            data = cached_csv(self.csv_file, self.targets)
+        else:
+            options = {k: v for k, v in (("samples", self.samples), ("noise", self.noise)) if v is not None}
+            if options and self.dataset in FIXED_DATASETS:
+                raise ValueError(f"dataset {self.dataset!r} is fixed; --samples and --noise do not apply")
+            data = load_dataset(self.dataset, seed, **options)
+        fraction = self.test_split
+        if fraction is None:
+            fraction = 0.0 if not self.csv_file and self.dataset in FIXED_DATASETS else DEFAULT_TEST_SPLIT
+        if self.csv_file and scaling is not None and len(scaling[0]) != data.n_inputs:
+            raise DataError(
+                f"{self.csv_file}: {data.n_inputs} feature columns, but the network expects {len(scaling[0])}"
+            )
+        train_data, test_data = split(data, fraction, seed)
+        if self.csv_file:
+            train_data, test_data = standardise(train_data, test_data, scaling=scaling)
+        return train_data, test_data
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a person chooses for a run; ``seed=None`` picks a new random seed each run."""
+
+    training: TrainingSpec = TrainingSpec()
+    data: DataSpec = DataSpec()
+    seed: int | None = None
+
+
+def pick_seed(seed: int | None) -> int:
+    """``seed``, or a fresh random one to show the person so the run can be repeated."""
+    return seed if seed is not None else secrets.randbelow(2**32)
