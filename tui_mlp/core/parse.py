@@ -43,6 +43,14 @@ def _whole(text: str, what: str) -> int:
     return int(text)
 
 
+def _whole_in(text: str, what: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high``."""
+    value = _whole(text, what)
+    if not low <= value <= high:
+        raise ValueError(f"{what} {value} is outside {low:,} to {high:,}")
+    return value
+
+
 def parse_hidden(text: str) -> tuple[int, ...]:
     """Hidden layer sizes: ``5`` (one layer) or ``8,4`` (one size per layer)."""
     parts = text.split(",")
@@ -63,10 +71,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 def parse_epochs(text: str) -> int:
     """A number of epochs from 1 to ``MAX_EPOCHS``."""
-    epochs = _whole(text, "epochs")
-    if not 1 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"epochs {epochs} is outside 1 to {MAX_EPOCHS:,}")
-    return epochs
+    return _whole_in(text, "epochs", 1, MAX_EPOCHS)
 
 
 def parse_learning_rate(text: str) -> float:
@@ -133,42 +138,27 @@ def parse_weight_decay(text: str) -> float:
 
 def parse_batch_size(text: str) -> int:
     """Mini-batch size: 1 to ``MAX_SAMPLES``."""
-    size = _whole(text, "batch size")
-    if not 1 <= size <= MAX_SAMPLES:
-        raise ValueError(f"batch size {size} is outside 1 to {MAX_SAMPLES:,}")
-    return size
+    return _whole_in(text, "batch size", 1, MAX_SAMPLES)
 
 
 def parse_samples(text: str) -> int:
     """Number of samples of a generated dataset: 4 to ``MAX_SAMPLES``."""
-    count = _whole(text, "samples")
-    if not 4 <= count <= MAX_SAMPLES:
-        raise ValueError(f"samples {count} is outside 4 to {MAX_SAMPLES:,}")
-    return count
+    return _whole_in(text, "samples", 4, MAX_SAMPLES)
 
 
 def parse_width(text: str) -> int:
     """A drawing width in columns: 40 to 1000."""
-    width = _whole(text, "width")
-    if not 40 <= width <= 1000:
-        raise ValueError(f"width {width} is outside 40 to 1,000")
-    return width
+    return _whole_in(text, "width", 40, 1000)
 
 
 def parse_port(text: str) -> int:
     """A TCP port: 1 to 65535."""
-    port = _whole(text, "port")
-    if not 1 <= port <= 65535:
-        raise ValueError(f"port {port} is outside 1 to 65535")
-    return port
+    return _whole_in(text, "port", 1, 65535)
 
 
 def parse_sessions(text: str) -> int:
     """How many browsers ``serve`` takes at once: 1 to ``MAX_SESSIONS``."""
-    sessions = _whole(text, "sessions")
-    if not 1 <= sessions <= MAX_SESSIONS:
-        raise ValueError(f"sessions {sessions} is outside 1 to {MAX_SESSIONS}")
-    return sessions
+    return _whole_in(text, "sessions", 1, MAX_SESSIONS)
 
 
 def parse_columns(text: str) -> tuple[str, ...]:
