@@ -2,7 +2,9 @@
 
 import sys
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__", "main"]
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from . import __version__
 from .core import MLP, TrainControl, TrainResult
 from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .core.csvdata import DataError
@@ -47,6 +46,7 @@ from .core.run import Loaded, Run, SizeError
 from .core.specs import DEFAULT_TEST_SPLIT, DataSpec, Settings, TrainingSpec
 from .core.trainer import Progress, StopReason
 from .stop_signals import Interrupted, StopSignals
+from .version import __version__
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from .app import MLPApp
+from .files import Files
 
 EXPORT_FORMATS = {".txt": "plain text", ".svg": "SVG", ".html": "HTML", ".ansi": "ANSI colour text"}
 
@@ -18,18 +16,18 @@ class MLPCommands(Provider):
     """Exports (text, SVG, HTML, ANSI) and parameter files, each asking for a path."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
-        app: MLPApp = self.app  # type: ignore[assignment]
+        files: Files = self.app.files  # type: ignore[attr-defined]
         commands = [
             (
                 f"Export snapshot as {name}",
                 f"Before, after and loss as a {suffix} file",
-                partial(app.files.ask_export, suffix),
+                partial(files.ask_export, suffix),
             )
             for suffix, name in EXPORT_FORMATS.items()
         ]
         commands += [
-            ("Save parameters", "Write the After network to a JSON parameter file", app.files.ask_save),
-            ("Load parameters", "Open a saved network from a JSON parameter file", app.files.ask_load),
+            ("Save parameters", "Write the After network to a JSON parameter file", files.ask_save),
+            ("Load parameters", "Open a saved network from a JSON parameter file", files.ask_load),
         ]
         return commands
 

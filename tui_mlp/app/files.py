@@ -10,7 +10,9 @@ import itertools
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
+
+from textual.app import App
 
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import DATASETS
@@ -21,9 +23,6 @@ from tui_mlp.core.run import Loaded
 from .screens.path_prompt import PathPrompt
 from .session import data_shape
 from .widgets.controls import ControlBar
-
-if TYPE_CHECKING:
-    from .app import MLPApp
 
 
 def timestamped(stem: str, suffix: str, folder: Path = Path()) -> str:
@@ -36,9 +35,10 @@ def timestamped(stem: str, suffix: str, folder: Path = Path()) -> str:
 
 
 class Files:
-    """The app's file actions; ``folder`` confines the paths typed (a served app)."""
+    """The app's file actions; ``folder`` confines the paths typed (a served app).
+    ``app`` is the MLPApp: its run, networks and losses are what is written."""
 
-    def __init__(self, app: MLPApp, folder: Path | None = None) -> None:
+    def __init__(self, app: App[Any], folder: Path | None = None) -> None:
         self.app = app
         self.folder = folder
 
