@@ -207,3 +207,10 @@ def test_long_input_is_refused_in_a_short_line(parse, text):
         parse(text)
     except ValueError as error:
         assert "\n" not in str(error) and len(str(error)) <= 100, str(error)
+
+
+@pytest.mark.parametrize("parse", [parse_noise, parse_test_split, parse_momentum, parse_weight_decay])
+def test_minus_zero_is_zero(parse):
+    """Found by the CLI fuzzer: ``--noise -0`` passed the range check and NumPy then refused
+    a scale of -0.0 with "scale < 0", a message naming no flag."""
+    assert math.copysign(1.0, parse("-0")) == 1.0
