@@ -225,7 +225,7 @@ def test_generated_dataset_takes_samples_and_noise(capsys: pytest.CaptureFixture
     flags = ["--dataset", "circle", "--samples", "50", "--noise", "0", "--test-split", "0.4", "--epochs", "5"]
     out = run_ok(capsys, *flags, "--seed", "0", "--batch-size", "8", "--optimizer", "momentum", "--momentum", "0.5")
     assert "(30 training samples, 20 held out for testing)" in out
-    assert "5 epochs of momentum at learning rate 0.1" in out
+    assert "5 epochs of momentum at learning rate 0.5" in out  # auto: 1 for a mean loss, times (1 - momentum)
 
 
 # --- bad CSV files: exit 1, one line, no traceback ----------------------------------------------

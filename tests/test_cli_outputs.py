@@ -90,7 +90,21 @@ def test_the_data_file_is_never_an_output(workdir: Path, capsys: pytest.CaptureF
     assert (workdir / "t.csv").read_text() == "x,y\n1,2\n2,3\n3,4\n4,5\n"
 
 
-DIVERGING = ["train", "--dataset", "sine", "--activation", "relu", "--lr", "1e6", "--epochs", "100", "--seed", "0"]
+DIVERGING = [
+    "train",
+    "--dataset",
+    "sine",
+    "--activation",
+    "relu",
+    "--optimizer",
+    "gd",
+    "--lr",
+    "1e6",
+    "--epochs",
+    "100",
+    "--seed",
+    "0",
+]
 
 
 def test_a_diverged_run_keeps_the_existing_parameter_file(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

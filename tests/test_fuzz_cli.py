@@ -220,6 +220,9 @@ def whole(low: int, high: int | None) -> Callable[[str, Any], None]:
 
 
 def learning_rate(text: str, value: Any) -> None:
+    if text.strip().lower() == "auto":
+        assert value is None  # chosen for the data and optimizer
+        return
     assert type(value) is float
     assert math.isfinite(value) and 0 < value <= MAX_LEARNING_RATE
     assert value == float(text.strip())
@@ -267,7 +270,7 @@ FLAGS: dict[str, tuple[str, Callable[[str, Any], None]]] = {
     "--output": ("output", choice(("auto", *OUTPUT_ACTIVATIONS))),
     "--loss": ("loss", choice(("auto", *LOSSES))),
     "--dataset": ("dataset", choice(tuple(DATASETS))),
-    "--optimizer": ("optimizer", choice(OPTIMIZERS)),
+    "--optimizer": ("optimizer", choice(("auto", *OPTIMIZERS))),
 }
 APP_FLAGS = [flag for flag in FLAGS if flag != "--width"]  # --width is train's (snapshots)
 

@@ -27,11 +27,11 @@ from .core.optimizers import OPTIMIZERS
 from .core.params import ParamsError, save_params
 from .core.parse import (
     parse_activation,
+    parse_auto_learning_rate,
     parse_batch_size,
     parse_columns,
     parse_epochs,
     parse_hidden,
-    parse_learning_rate,
     parse_momentum,
     parse_noise,
     parse_port,
@@ -43,7 +43,7 @@ from .core.parse import (
     parse_width,
 )
 from .core.run import Loaded, Run, SizeError
-from .core.specs import DEFAULT_TEST_SPLIT, DataSpec, Settings, TrainingSpec
+from .core.specs import AUTO, DEFAULT_TEST_SPLIT, DataSpec, Settings, TrainingSpec
 from .core.trainer import Progress, StopReason
 from .stop_signals import Interrupted, StopSignals
 from .version import __version__
@@ -104,23 +104,24 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help=f"hidden activation: {', '.join(HIDDEN_ACTIVATIONS)} (default %(default)s)",
     )
-    net.add_argument(
-        "--output", choices=("auto", *OUTPUT_ACTIVATIONS), default=TRAINING.output, help="output activation"
-    )
-    net.add_argument("--loss", choices=("auto", *LOSSES), default=TRAINING.loss, help="loss; sse is ½·Σ(ŷ−y)²")
+    net.add_argument("--output", choices=(AUTO, *OUTPUT_ACTIVATIONS), default=TRAINING.output, help="output activation")
+    net.add_argument("--loss", choices=(AUTO, *LOSSES), default=TRAINING.loss, help="loss; sse is ½·Σ(ŷ−y)²")
     net.add_argument("--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs)")
     net.add_argument("--load", metavar="FILE", help="start from a saved parameter file")
     fit = parser.add_argument_group("training")
     fit.add_argument("--epochs", type=_flag_type(parse_epochs), default=TRAINING.epochs, help="default %(default)s")
     fit.add_argument(
         "--lr",
-        type=_flag_type(parse_learning_rate),
+        type=_flag_type(parse_auto_learning_rate),
         default=TRAINING.learning_rate,
         metavar="RATE",
-        help="learning rate (default %(default)s)",
+        help="learning rate (default auto: 0.1 for gd with the summed loss, 1 with a mean loss, 0.01 for adam)",
     )
     fit.add_argument(
-        "--optimizer", choices=OPTIMIZERS, default=TRAINING.optimizer, help="gd (the seed's), momentum or adam"
+        "--optimizer",
+        choices=(AUTO, *OPTIMIZERS),
+        default=TRAINING.optimizer,
+        help="gd (the seed's), momentum or adam (default auto: gd with the summed loss, adam with a mean loss)",
     )
     fit.add_argument("--momentum", type=_flag_type(parse_momentum), default=TRAINING.momentum, metavar="M")
     fit.add_argument("--batch-size", type=_flag_type(parse_batch_size), metavar="N", help="default: full batch")
@@ -229,7 +230,7 @@ def specs_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tup
         parser.error("--load takes the network's sizes from the file; drop --hidden/--layers")
     if bool(args.data) != bool(args.target):
         parser.error("--data and --target go together: --data FILE.csv --target COLUMN")
-    if args.output != "auto" and args.loss != "auto":
+    if args.output != AUTO and args.loss != AUTO:
         try:
             get_loss(args.loss, args.output)
         except ValueError as error:
@@ -272,7 +273,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         return _fail(str(error))
     except ValueError as error:
         return _fail(str(error), EXIT_BAD_INPUT)
-    model = run.model
+    model, training = run.model, run.training
     sizes = "-".join(map(str, model.layer_sizes))
     test = f", {len(run.test.X)} held out for testing" if run.test else ""
     print(
@@ -287,6 +288,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     print(f"Stopped: {result.describe()} in {result.elapsed:.2f} s")
     for line in format_scores(run.scores()):
         print(line)
+    if stuck := run.stuck():
+        print(f"Warning: {stuck}")
     status = 0
     if args.save is not None:
         status = _save(args.save, run)

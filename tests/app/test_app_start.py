@@ -18,10 +18,11 @@ async def test_hidden_field_is_focused_with_the_seed_prompt() -> None:
         assert HIDDEN_PROMPT in str(app.query_one("#hidden").tooltip)
         assert app.query_one("#hidden").value == "5"
         assert app.query_one("#epochs").value == "10000"
-        assert app.query_one("#learning_rate").value == "0.1"
+        assert app.query_one("#learning_rate").value == ""  # auto: 0.1 with gd and the seed's summed loss
+        assert app.query_one("#learning_rate").placeholder == "auto"
         assert app.query_one("#activation").value == "sigmoid"
         assert app.query_one("#dataset").value == "seed"
-        assert app.query_one("#optimizer").value == "gd"
+        assert app.query_one("#optimizer").value == "auto"
         assert app.query_one("#batch_size").value == ""
         assert app.query_one("#weight_decay").value == "0"
 

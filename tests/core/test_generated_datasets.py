@@ -299,4 +299,5 @@ def test_label_indices() -> None:
 def test_auto_objective() -> None:
     assert auto_objective("multiclass") == ("softmax", "cross_entropy")
     assert auto_objective("regression") == ("linear", "mse")
-    assert auto_objective("binary") == ("sigmoid", "sse")
+    assert auto_objective("binary") == ("sigmoid", "cross_entropy")
+    assert auto_objective("binary", "seed") == ("sigmoid", "sse")  # the seed script's

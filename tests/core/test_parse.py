@@ -13,6 +13,7 @@ from tui_mlp.core.parse import (
     MAX_DIGITS,
     MAX_EPOCHS,
     parse_activation,
+    parse_auto_learning_rate,
     parse_batch_size,
     parse_columns,
     parse_epochs,
@@ -110,7 +111,8 @@ def test_defaults_are_the_seed_scripts_and_parse_back():
     defaults, data = TrainingSpec(), DataSpec()
     assert parse_hidden(",".join(map(str, defaults.hidden))) == defaults.hidden == (5,)
     assert parse_epochs(str(defaults.epochs)) == defaults.epochs == 10_000
-    assert parse_learning_rate(str(defaults.learning_rate)) == defaults.learning_rate == 0.1
+    assert defaults.learning_rate is None and parse_auto_learning_rate("Auto") is None  # 0.1 on the seed data
+    assert parse_auto_learning_rate("0.1") == parse_learning_rate("0.1") == 0.1
     assert parse_activation(defaults.activation) == "sigmoid"
     assert data.dataset == "seed"
 

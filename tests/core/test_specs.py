@@ -113,7 +113,7 @@ def test_records() -> None:
     assert DataSpec("circle", noise=0.0).record() == {"dataset": "circle", "noise": 0.0}
     assert DataSpec(csv_file="t.csv", targets=("a", "b")).record() == {"data": "t.csv", "targets": ["a", "b"]}
     assert DataSpec(csv_file="t.csv", targets=("a", "b")).label == "t.csv → a,b"
-    spec = TrainingSpec(hidden=(8, 4), optimizer="adam", batch_size=16, weight_decay=0.01)
+    spec = TrainingSpec(hidden=(8, 4), learning_rate=0.1, optimizer="adam", batch_size=16, weight_decay=0.01)
     assert spec.record() == {
         "hidden": [8, 4],
         "epochs": 10_000,
@@ -130,7 +130,12 @@ def test_records() -> None:
 
 @pytest.mark.parametrize(
     ("name", "output", "loss"),
-    [("gaussians", "softmax", "cross_entropy"), ("sine", "linear", "mse"), ("circle", "sigmoid", "sse")],
+    [
+        ("gaussians", "softmax", "cross_entropy"),
+        ("sine", "linear", "mse"),
+        ("circle", "sigmoid", "cross_entropy"),
+        ("seed", "sigmoid", "sse"),
+    ],
 )
 def test_auto_objective_follows_the_task(name: str, output: str, loss: str) -> None:
     train, _ = DataSpec(name).prepare(0)
@@ -180,7 +185,7 @@ def test_xor_is_learned_perfectly(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_xor_is_learned_with_the_seed_defaults(seed: int) -> None:
-    spec = TrainingSpec(hidden=(4,), epochs=5000, learning_rate=1.0)  # sigmoid, gd: the seed's way
+    spec = TrainingSpec(hidden=(4,), epochs=5000, learning_rate=1.0, loss="sse", optimizer="gd")  # the seed's way
     model, train, _ = fit("xor", seed, spec)
     assert accuracy(model, train) == 1.0
 

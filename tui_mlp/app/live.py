@@ -196,7 +196,10 @@ class LiveTraining:
             return None
         ended = result.describe()
         status = RunStatus(run.origin, result.epochs, ended, result.epochs_run, result.final_loss, result.elapsed)
-        return shown(run, message.parameters, result.losses, status)
+        found = shown(run, message.parameters, result.losses, status)
+        if (stuck := run.stuck(found.model)) is None:
+            return found
+        return replace(found, status=replace(found.status, state=f"{ended} · {stuck.brief}"))
 
     def drawn_since(self, run: LiveRun, cpu: float) -> None:
         """Tell ``run``'s feed, once the panels are repainted, how much CPU drawing took since ``cpu``."""

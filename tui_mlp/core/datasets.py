@@ -62,12 +62,16 @@ def label_indices(values: np.ndarray, task: str) -> np.ndarray:
     return bits @ (1 << np.arange(values.shape[1]))
 
 
-def auto_objective(task: str) -> tuple[str, str]:
-    """(output activation, loss) for ``auto``: softmax with cross-entropy for
-    multi-class labels, linear outputs with the mean squared error for regression
-    (a summed loss grows with the sample count until the default learning rate
-    diverges), otherwise the seed's sigmoid outputs with its summed squared error."""
-    return {"multiclass": ("softmax", "cross_entropy"), "regression": ("linear", "mse")}.get(task, ("sigmoid", "sse"))
+def auto_objective(task: str, name: str = "") -> tuple[str, str]:
+    """(output activation, loss) for ``auto``. The ``seed`` data keeps the seed script's
+    sigmoid outputs and summed squared error. Other data gets a mean loss, which neither
+    grows with the sample count nor drives the outputs into saturation: cross-entropy
+    (softmax outputs for multi-class labels, sigmoid for binary ones), and for regression
+    linear outputs with the mean squared error."""
+    if name == "seed":
+        return "sigmoid", "sse"
+    objectives = {"multiclass": ("softmax", "cross_entropy"), "regression": ("linear", "mse")}
+    return objectives.get(task, ("sigmoid", "cross_entropy"))
 
 
 Generator = Callable[..., Dataset]

@@ -55,6 +55,7 @@ def estimate_bytes(
     line: the network and its starting copy); with ``concurrent_scores`` the scores are computed while
     training runs (the app), not after it; ``baseline`` is the process's memory before the run.
     """
+    training = training.resolved(train)  # the optimizer ``auto`` picks for this data
     samples, parameters = len(train.X), FLOAT * parameter_count(sizes)
     leaky = training.activation == "leaky_relu"
     batch = min(training.batch_size or samples, samples)

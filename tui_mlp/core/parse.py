@@ -121,6 +121,11 @@ def parse_test_split(text: str) -> float:
     return _number(text, "test split", 0.0, 0.9)
 
 
+def parse_auto_learning_rate(text: str) -> float | None:
+    """``auto`` (None: chosen for the data and optimizer, see ``specs.auto_learning_rate``) or a learning rate."""
+    return None if text.strip().lower() == "auto" else parse_learning_rate(text)
+
+
 def parse_noise(text: str) -> float:
     """Noise level of a generated dataset: 0 to 10."""
     return _number(text, "noise", 0.0, 10.0)

@@ -5,18 +5,19 @@ during training, and how training ended. The same settings give the same numbers
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from .datasets import Dataset
+from .diagnosis import Stuck, diagnose
 from .memory import estimate_bytes, require_memory
 from .metrics import format_score, scores
 from .mlp import MLP
 from .params import check_fits, load_params, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
-from .trainer import TrainResult
+from .trainer import StopReason, TrainResult
 
 
 class SizeError(ValueError):
@@ -62,7 +63,8 @@ class Run:
     def create(
         cls, training: TrainingSpec, data: DataSpec, seed: int | None = None, loaded: Loaded | None = None
     ) -> Run:
-        """Build the data and the starting network: ``loaded``'s (whose sizes and activations
+        """Build the data and the starting network (``training``'s ``auto`` settings chosen for
+        the data: ``TrainingSpec.resolved``): ``loaded``'s (whose sizes and activations
         replace ``training``'s, and whose seed and scaling give back the split and features it was
         trained with), else a new one from ``seed`` (random if None). ValueError or DataError if
         the data cannot be built; ParamsError if ``loaded`` does not fit it."""
@@ -79,7 +81,8 @@ class Run:
             train, test = data.prepare(seed, loaded.scaling)
             check_fits(loaded.model, loaded.path, data.label, (train.n_inputs, train.n_outputs))
             before, origin = loaded.model.copy(), f"loaded from {loaded.path}"
-        return cls(training, data, seed, train, test, before, before.copy(), origin)
+            training = replace(training, output=before.output_activation, loss=before.loss_name)
+        return cls(training.resolved(train), data, seed, train, test, before, before.copy(), origin)
 
     def require_memory(self, **options: Any) -> None:
         """ValueError naming both figures if training this run would need more memory than
@@ -90,6 +93,13 @@ class Run:
         """Train ``model`` as specified; ``options`` go to the trainer (control, on_progress, …)."""
         self.result = self.training.train(self.model, self.train, self.seed, **options)
         return self.result
+
+    def stuck(self, trained: MLP | None = None) -> Stuck | None:
+        """Whether the ``trained`` network (default: ``model``) is stuck at chance with a
+        flat loss (see ``core.diagnosis``); None until training has ended."""
+        if self.result is None or self.result.reason is StopReason.DIVERGED:
+            return None
+        return diagnose(trained or self.model, self.train, self.result.losses)
 
     @property
     def planar(self) -> bool:
@@ -127,6 +137,8 @@ class Run:
             }
         if trained is not None:
             described |= {name: format_score(name, value) for name, value in self.scores(trained)}
+            if stuck := self.stuck(trained):
+                described["warning"] = str(stuck)
         return described
 
     def record(self) -> dict[str, Any]:

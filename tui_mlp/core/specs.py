@@ -5,7 +5,7 @@ flags and the app's fields start from these values."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -13,28 +13,42 @@ import numpy as np
 from .csvdata import DataError, cached_csv, standardise
 from .datasets import Dataset, auto_objective, load_dataset, split
 from .mlp import DEFAULT_ACTIVATION, MLP
-from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER
+from .optimizers import DEFAULT_MOMENTUM
 from .trainer import TrainResult, train
 
 FIXED_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
 DEFAULT_TEST_SPLIT = 0.2
+AUTO = "auto"
+SUMMED_RATE, MEAN_RATE, ADAM_RATE = 0.1, 1.0, 0.01  # the auto learning rates (see ``auto_learning_rate``)
+
+
+def auto_learning_rate(optimizer: str, loss: str, momentum: float = DEFAULT_MOMENTUM) -> float:
+    """The learning rate ``auto`` picks: 0.01 for adam (its steps do not scale with the
+    gradient); for gradient descent the seed script's 0.1 with the summed loss, and 1 with
+    a mean loss, whose gradient is the summed one's divided by the sample count; momentum
+    takes that times (1 - momentum), as its steps add up to 1 / (1 - momentum) of one."""
+    if optimizer == "adam":
+        return ADAM_RATE
+    rate = SUMMED_RATE if loss == "sse" else MEAN_RATE
+    return rate * (1 - momentum) if optimizer == "momentum" else rate
 
 
 @dataclass(frozen=True)
 class TrainingSpec:
     """How to build and train a network: everything but the data and the seed.
 
-    ``output`` and ``loss`` may be ``auto``: chosen from the data's task (see
-    ``datasets.auto_objective``). The defaults are the seed script's.
+    ``output``, ``loss``, ``optimizer`` and ``learning_rate`` (None) may be ``auto``:
+    chosen from the data (see ``resolved``). On the seed data the defaults are the seed
+    script's: sigmoid, summed squared error, gradient descent at 0.1, 10,000 epochs.
     """
 
     hidden: tuple[int, ...] = (5,)
     activation: str = DEFAULT_ACTIVATION
-    output: str = "auto"
-    loss: str = "auto"
+    output: str = AUTO
+    loss: str = AUTO
     epochs: int = 10_000
-    learning_rate: float = 0.1
-    optimizer: str = DEFAULT_OPTIMIZER
+    learning_rate: float | None = None  # None: auto
+    optimizer: str = AUTO
     momentum: float = DEFAULT_MOMENTUM
     batch_size: int | None = None
     weight_decay: float = 0.0
@@ -42,34 +56,46 @@ class TrainingSpec:
     def objective(self, data: Dataset) -> tuple[str, str]:
         """(output activation, loss) for ``data``, resolving ``auto`` (an auto
         output suits a chosen cross-entropy loss)."""
-        output, loss = auto_objective(data.task)
-        loss = loss if self.loss == "auto" else self.loss
-        if self.output != "auto":
+        output, loss = auto_objective(data.task, data.name)
+        loss = loss if self.loss == AUTO else self.loss
+        if self.output != AUTO:
             output = self.output
         elif loss == "cross_entropy" and output != "softmax":
             output = "sigmoid"
         return output, loss
 
+    def resolved(self, data: Dataset) -> TrainingSpec:
+        """This spec with every ``auto`` chosen for ``data``: the objective (``objective``),
+        gradient descent with the summed loss and adam with a mean one, and the learning
+        rate (``auto_learning_rate``)."""
+        output, loss = self.objective(data)
+        optimizer = self.optimizer if self.optimizer != AUTO else ("gd" if loss == "sse" else "adam")
+        rate = self.learning_rate
+        if rate is None:
+            rate = auto_learning_rate(optimizer, loss, self.momentum)
+        return replace(self, output=output, loss=loss, optimizer=optimizer, learning_rate=rate)
+
     def build(self, data: Dataset, seed: int | None) -> MLP:
         """A fresh network sized for ``data``, initialised from ``seed``."""
-        output, loss = self.objective(data)
-        sizes = (data.n_inputs, *self.hidden, data.n_outputs)
-        return MLP(sizes, self.activation, seed, output_activation=output, loss=loss)
+        spec = self.resolved(data)
+        sizes = (data.n_inputs, *spec.hidden, data.n_outputs)
+        return MLP(sizes, spec.activation, seed, output_activation=spec.output, loss=spec.loss)
 
     def train(self, model: MLP, data: Dataset, seed: int | None, **options: Any) -> TrainResult:
         """Train ``model`` on ``data`` as specified; ``options`` go to ``trainer.train``
         (control, on_progress, progress_every, progress_seconds)."""
+        spec = self.resolved(data)
         return train(
             model,
             data.X,
             data.y,
-            self.epochs,
-            self.learning_rate,
-            batch_size=self.batch_size,
+            spec.epochs,
+            spec.learning_rate,
+            batch_size=spec.batch_size,
             shuffle_seed=seed,
-            optimizer=self.optimizer,
-            momentum=self.momentum,
-            weight_decay=self.weight_decay,
+            optimizer=spec.optimizer,
+            momentum=spec.momentum,
+            weight_decay=spec.weight_decay,
             **options,
         )
 

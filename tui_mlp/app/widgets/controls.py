@@ -27,16 +27,16 @@ from tui_mlp.core.mlp import MLP, check_layer_sizes
 from tui_mlp.core.optimizers import OPTIMIZERS
 from tui_mlp.core.parse import (
     parse_activation,
+    parse_auto_learning_rate,
     parse_batch_size,
     parse_epochs,
     parse_hidden,
-    parse_learning_rate,
     parse_noise,
     parse_samples,
     parse_seed,
     parse_weight_decay,
 )
-from tui_mlp.core.specs import FIXED_DATASETS, DataSpec, Settings
+from tui_mlp.core.specs import AUTO, FIXED_DATASETS, DataSpec, Settings
 
 from ..messages import TrainRequested
 from ..session import data_shape
@@ -105,10 +105,19 @@ FIELDS: dict[str, FieldSpec] = {
     ),
     "epochs": FieldSpec("Epochs", "training", "epochs", parse_epochs, "How many passes over the training data"),
     "learning_rate": FieldSpec(
-        "Learning rate", "training", "learning_rate", parse_learning_rate, "Step size of each update"
+        "Learning rate",
+        "training",
+        "learning_rate",
+        _optional(parse_auto_learning_rate),
+        "Step size of each update; empty or auto: 0.1 for gd with the summed loss, 1 with a mean loss, 0.01 for adam",
+        "auto",
     ),
     "optimizer": FieldSpec(
-        "Optimizer", "training", "optimizer", str, "gd: plain gradient descent (the seed's); momentum; adam"
+        "Optimizer",
+        "training",
+        "optimizer",
+        str,
+        "gd: plain gradient descent (the seed's); momentum; adam; auto: gd with the summed loss, adam with a mean one",
     ),
     "batch_size": FieldSpec(
         "Batch",
@@ -142,7 +151,7 @@ FIELDS: dict[str, FieldSpec] = {
         "default",
     ),
 }
-SELECTS = {"activation": HIDDEN_ACTIVATIONS, "optimizer": OPTIMIZERS, "dataset": tuple(DATASETS)}
+SELECTS = {"activation": HIDDEN_ACTIVATIONS, "optimizer": (AUTO, *OPTIMIZERS), "dataset": tuple(DATASETS)}
 GENERATED_ONLY = ("noise", "samples")  # disabled for the fixed datasets and CSV files
 
 
