@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from .text import fitting
+
 MAX_POINTS = 2000  # points handed to plotext; longer histories keep their min/max envelope
 NO_TRAINING = "no training yet: the loss chart appears once training starts"
 _FRAME_TO_ASCII = str.maketrans("┌┐└┘─│┤├┬┴┼", "++++-||++++")
@@ -106,7 +108,7 @@ def plot_losses(
 def _fitting(titles: tuple[str, ...], width: int | None) -> str:
     """The first of ``titles`` that fits ``width``; none if none does (plotext
     would drop it and leave its row blank)."""
-    return next((title for title in titles if width is None or len(title) + 6 <= width), "")
+    return titles[0] if width is None else fitting((*titles, ""), width - 6)
 
 
 def loss_chart_text(
