@@ -17,6 +17,7 @@ from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.files import atomic_write, check_output_path, describe_os_error
 from tui_mlp.core.run import planar
 
+from . import palette
 from .boundary import DecisionBoundary
 from .chart import loss_chart_text
 from .network import NetworkDiagram
@@ -88,14 +89,17 @@ def snapshot_renderable(
 
 
 def snapshot_text(renderable: RenderableType, width: int, suffix: str) -> str:
-    """The composed snapshot in the format named by ``suffix``."""
+    """The composed snapshot in the format named by ``suffix``; SVG and HTML on the
+    screen's dark background, whose colours the drawing is made for."""
     if suffix == ".txt":
         return render_text(renderable, width)
     if suffix == ".ansi":
         return render_text(renderable, width, color=True)
     console = Console(record=True, width=width, file=io.StringIO(), color_system="truecolor", force_terminal=True)
     console.print(renderable)
-    return console.export_svg(title="tui-mlp snapshot") if suffix == ".svg" else console.export_html()
+    if suffix == ".svg":
+        return console.export_svg(title="tui-mlp snapshot", theme=palette.SCREEN_THEME)
+    return console.export_html(theme=palette.SCREEN_THEME)
 
 
 def write_snapshot(
