@@ -14,7 +14,7 @@ from tui_mlp.core import MLP, train
 from tui_mlp.core.datasets import load_dataset
 from tui_mlp.render import palette
 from tui_mlp.render.chart import NO_TRAINING, loss_chart_text, plot_points
-from tui_mlp.render.snapshot import SnapshotError, snapshot_renderable, write_snapshot
+from tui_mlp.render.snapshot import SnapshotError, View, snapshot_renderable, write_snapshot
 from tui_mlp.render.text import render_text
 
 SETTINGS = {"layers": "4-5-2", "learning rate": "0.1", "epochs": "300", "seed": "0"}
@@ -169,3 +169,12 @@ def test_html_and_svg_exports_use_the_screens_dark_theme(tmp_path: Path, run: tu
     assert contrast(colours.pop(), "#121212") >= 7
     svg = write_snapshot(tmp_path / "s.svg", before, after, losses, SETTINGS).read_text(encoding="utf-8")
     assert 'fill="#121212"' in svg and 'fill="#ffffff"' not in svg
+
+
+def test_the_view_picks_the_scale_and_the_drawing(run: tuple) -> None:
+    before, after, losses = run
+    plain = render_text(snapshot_renderable(before, after, losses, SETTINGS), 160)
+    viewed = render_text(snapshot_renderable(before, after, losses, SETTINGS, view=View(log=True, tables=True)), 160)
+    assert "loss (log scale)" not in plain and "weights 1: 4 → 5" not in plain
+    assert "loss (log scale)" in viewed and viewed.count("weights 1: 4 → 5") == 2
+    assert viewed.splitlines()[0].split() == ["Before", "training", "After", "training"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from . import palette
 from .boundary import DecisionBoundary
 from .chart import loss_chart_text
 from .network import NetworkDiagram
+from .table import WeightTable
 from .text import render_text
 
 SIDE_BY_SIDE_WIDTH = 120  # narrower than this, the two diagrams are stacked
@@ -30,6 +32,16 @@ DIAGRAM_HEIGHT = 40  # rows for big (unlabelled) networks
 BOUNDARY_WIDTH = 60  # beside the loss chart when the snapshot is wide enough
 BOUNDARY_HEIGHT = 24
 FORMATS = (".txt", ".ansi", ".svg", ".html")
+
+
+@dataclass(frozen=True)
+class View:
+    """How the app's screen shows the run, so that its exports show the same: the loss on a
+    ``log`` scale, weight ``tables`` instead of graphs, the decision-boundary panel or not."""
+
+    log: bool = False
+    tables: bool = False
+    boundary: bool = True
 
 
 class SnapshotError(Exception):
@@ -46,15 +58,17 @@ def snapshot_renderable(
     ascii: bool = False,
     color: bool = False,
     data: tuple[Dataset, Dataset | None] | None = None,
+    view: View = View(),
 ) -> RenderableType:
     """Before/after diagrams (side by side, or stacked below ``SIDE_BY_SIDE_WIDTH``),
-    the loss chart and a ``key: value`` settings block, at most ``width`` wide.
-    With 2-D ``data`` (train, test) and a trained network, the after-training
-    decision boundary sits beside the loss chart (below it when narrow)."""
+    the loss chart and a ``key: value`` settings block, at most ``width`` wide, as
+    ``view`` says (log scale, weight tables, boundary). With 2-D ``data`` (train, test)
+    and a trained network, the after-training decision boundary sits beside the loss
+    chart (below it when narrow)."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
-    diagrams = [NetworkDiagram(before, title="Before training", ascii=ascii, height=DIAGRAM_HEIGHT, keys=False)]
+    diagrams = [_network(before, "Before training", ascii, view.tables)]
     if after is not None:
-        diagrams.append(NetworkDiagram(after, title="After training", ascii=ascii, height=DIAGRAM_HEIGHT, keys=False))
+        diagrams.append(_network(after, "After training", ascii, view.tables))
     else:
         diagrams.append(Text("After training: not trained yet", style="bold"))
     if panel < width:
@@ -69,13 +83,13 @@ def snapshot_renderable(
     tail = (Text(""), Text("Settings", style="bold"), summary)
     boundary = None
     beside = width >= SIDE_BY_SIDE_WIDTH
-    if data is not None and after is not None and planar(after, *data):
+    if view.boundary and data is not None and after is not None and planar(after, *data):
         size = min(BOUNDARY_WIDTH, width)
         boundary = DecisionBoundary(
             after, data[0], data[1], title="Decision boundary", ascii=ascii, width=size, height=BOUNDARY_HEIGHT
         )
     chart_width = width - BOUNDARY_WIDTH - GUTTER if boundary is not None and beside else width
-    chart = loss_chart_text(losses, chart_width, CHART_HEIGHT, color=color, ascii=ascii)
+    chart = loss_chart_text(losses, chart_width, CHART_HEIGHT, log=view.log, color=color, ascii=ascii)
     chart_text = Text.from_ansi(chart) if color else Text(chart)
     if boundary is None:
         return Group(graphs, Text(""), chart_text, *tail)
@@ -86,6 +100,13 @@ def snapshot_renderable(
     row.add_column(width=BOUNDARY_WIDTH, no_wrap=True)
     row.add_row(chart_text, boundary)
     return Group(graphs, Text(""), row, *tail)
+
+
+def _network(model: MLP, title: str, ascii: bool, tables: bool) -> RenderableType:
+    """``model`` drawn as a graph, or titled weight tables."""
+    if tables:
+        return Group(Text(title, style=palette.TITLE), WeightTable(model, ascii=ascii))
+    return NetworkDiagram(model, title=title, ascii=ascii, height=DIAGRAM_HEIGHT, keys=False)
 
 
 def snapshot_text(renderable: RenderableType, width: int, suffix: str) -> str:
@@ -112,18 +133,19 @@ def write_snapshot(
     width: int = 160,
     ascii: bool = False,
     data: tuple[Dataset, Dataset | None] | None = None,
+    view: View = View(),
 ) -> Path:
     """Write the snapshot to ``path`` atomically, in the format its suffix names
     (.txt, .ansi, .svg, .html); SnapshotError with one clear line otherwise,
     before anything is drawn if the path cannot be written (``check_output_path``).
-    ``data`` (train, test) adds the decision boundary for 2-D inputs."""
+    ``data`` (train, test) adds the decision boundary for 2-D inputs; ``view`` as the screen shows it."""
     try:
         target = check_output_path(path, FORMATS)
     except ValueError as error:
         raise SnapshotError(str(error)) from None
     suffix = target.suffix.lower()
     renderable = snapshot_renderable(
-        before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data
+        before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data, view=view
     )
     try:
         return atomic_write(target, snapshot_text(renderable, width, suffix))
