@@ -20,6 +20,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.filter import LineFilter
 from textual.reactive import var
 from textual.widgets import Footer, Header, Select, Static
 
@@ -30,6 +31,7 @@ from tui_mlp.core.params import ParamsError
 from tui_mlp.core.run import Loaded
 from tui_mlp.core.specs import Settings
 
+from .ascii import AsciiFilter, ascii_key
 from .commands import MLPCommands
 from .files import Files
 from .live import LiveRun, LiveTraining, Shown
@@ -97,6 +99,7 @@ class MLPApp(App[None]):
         self.settings = settings or Settings()
         self.session = Session(loaded)
         self.ascii = ascii
+        self._ascii_filter = [AsciiFilter()] if ascii else []
         self.files = Files(self, files)
         self.live = LiveTraining(self, lambda: all(view.painted for view in self.query(NetworkView)))
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
@@ -111,7 +114,7 @@ class MLPApp(App[None]):
                 MLPApp.before, MLPApp.data, MLPApp.show_boundary, after=MLPApp.after_model, focused=MLPApp.focused_node
             )
             with Horizontal(id="bottom"):
-                yield LossChart(id="loss").data_bind(MLPApp.losses)
+                yield LossChart(ascii=self.ascii, id="loss").data_bind(MLPApp.losses)
                 yield NodeDetails(id="details").data_bind(
                     MLPApp.before, MLPApp.data, after=MLPApp.after_model, focused=MLPApp.focused_node
                 )
@@ -121,6 +124,14 @@ class MLPApp(App[None]):
             id="too-small",
         )
         yield Footer()
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters and, with ``ascii``, the one that keeps the whole screen ASCII."""
+        return [*super().get_line_filters(), *self._ascii_filter]
+
+    def get_key_display(self, binding: Binding) -> str:
+        display = super().get_key_display(binding)
+        return ascii_key(display) if self.ascii else display
 
     def on_mount(self) -> None:
         self.exit_guard.install()

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from .ascii import to_ascii
 from .text import fitting
 
 MAX_POINTS = 2000  # points handed to plotext; longer histories keep their min/max envelope
 NO_TRAINING = "no training yet: the loss chart appears once training starts"
-_FRAME_TO_ASCII = str.maketrans("┌┐└┘─│┤├┬┴┼", "++++-||++++")
 
 
 def plot_points(losses: np.ndarray, *, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -130,5 +130,5 @@ def loss_chart_text(
     if not color:
         text = plotext.uncolorize(text)
     if ascii:
-        text = text.translate(_FRAME_TO_ASCII)
+        text = to_ascii(text)
     return "\n".join(line.rstrip() for line in text.splitlines())

@@ -19,6 +19,7 @@ from tui_mlp.core.files import atomic_write, check_output_path, describe_os_erro
 from tui_mlp.core.run import planar
 
 from . import palette
+from .ascii import AsciiOnly
 from .boundary import DecisionBoundary
 from .chart import loss_chart_text
 from .network import NetworkDiagram
@@ -64,7 +65,7 @@ def snapshot_renderable(
     the loss chart and a ``key: value`` settings block, at most ``width`` wide, as
     ``view`` says (log scale, weight tables, boundary). With 2-D ``data`` (train, test)
     and a trained network, the after-training decision boundary sits beside the loss
-    chart (below it when narrow)."""
+    chart (below it when narrow). With ``ascii``, every character is 7-bit ASCII."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
     diagrams = [_network(before, "Before training", ascii, view.tables)]
     if after is not None:
@@ -91,15 +92,17 @@ def snapshot_renderable(
     chart_width = width - BOUNDARY_WIDTH - GUTTER if boundary is not None and beside else width
     chart = loss_chart_text(losses, chart_width, CHART_HEIGHT, log=view.log, color=color, ascii=ascii)
     chart_text = Text.from_ansi(chart) if color else Text(chart)
-    if boundary is None:
-        return Group(graphs, Text(""), chart_text, *tail)
-    if not beside:
-        return Group(graphs, Text(""), chart_text, Text(""), boundary, *tail)
-    row = Table.grid(padding=(0, GUTTER))
-    row.add_column(width=chart_width, no_wrap=True)
-    row.add_column(width=BOUNDARY_WIDTH, no_wrap=True)
-    row.add_row(chart_text, boundary)
-    return Group(graphs, Text(""), row, *tail)
+    below: list[RenderableType] = [chart_text]
+    if boundary is not None and beside:
+        row = Table.grid(padding=(0, GUTTER))
+        row.add_column(width=chart_width, no_wrap=True)
+        row.add_column(width=BOUNDARY_WIDTH, no_wrap=True)
+        row.add_row(chart_text, boundary)
+        below = [row]
+    elif boundary is not None:
+        below = [chart_text, Text(""), boundary]
+    snapshot = Group(graphs, Text(""), *below, *tail)
+    return AsciiOnly(snapshot) if ascii else snapshot
 
 
 def _network(model: MLP, title: str, ascii: bool, tables: bool) -> RenderableType:
