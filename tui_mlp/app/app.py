@@ -69,7 +69,12 @@ class MLPApp(App[None]):
         Binding("escape", "cancel", "Cancel", tooltip="Cancel training; the partial result stays"),
         Binding("space", "pause", "Pause", tooltip="Pause or resume training (outside the text fields)"),
         Binding("w", "toggle_table", "Weights", tooltip="Switch the panels between graph and weight tables"),
-        Binding("b", "toggle_boundary", "Boundary", tooltip="Show or hide the decision boundary (2-D data)"),
+        Binding(
+            "b",
+            "toggle_boundary",
+            "Boundary",
+            tooltip="Show or hide the decision boundary (2-D data) or fitted curve",
+        ),
         Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
         Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
         Binding("f1,question_mark", "help", "Help", tooltip="Show every key"),
@@ -241,9 +246,11 @@ class MLPApp(App[None]):
             view.show_table = not view.show_table
 
     def action_toggle_boundary(self) -> None:
-        """Show or hide the decision-boundary panel (2-D data only)."""
-        if not self.query_one(Panels).planar:
-            self.notify("The decision boundary needs data with 2 inputs.", severity="warning")
+        """Show or hide the decision-boundary panel (2-D data, or a fitted curve on 1-D regression)."""
+        if not self.query_one(Panels).pictured:
+            self.notify(
+                "The boundary panel needs data with 2 inputs, or 1 input and 1 numeric target.", severity="warning"
+            )
             return
         self.show_boundary = not self.query_one(BoundaryView).display
 

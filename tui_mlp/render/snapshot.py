@@ -16,12 +16,13 @@ from rich.text import Text
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.files import atomic_write, check_output_path, describe_os_error
-from tui_mlp.core.run import planar
+from tui_mlp.core.run import picture
 
 from . import palette
 from .ascii import AsciiOnly
-from .boundary import DecisionBoundary
+from .boundary import DecisionBoundary, Picture
 from .chart import loss_chart_text
+from .fit import FitCurve
 from .network import NetworkDiagram
 from .table import WeightTable
 from .text import render_text
@@ -64,8 +65,9 @@ def snapshot_renderable(
     """Before/after diagrams (side by side, or stacked below ``SIDE_BY_SIDE_WIDTH``),
     the loss chart and a ``key: value`` settings block, at most ``width`` wide, as
     ``view`` says (log scale, weight tables, boundary). With 2-D ``data`` (train, test)
-    and a trained network, the after-training decision boundary sits beside the loss
-    chart (below it when narrow). With ``ascii``, every character is 7-bit ASCII."""
+    and a trained network, the after-training decision boundary (a regression on one
+    input: the fitted curve) sits beside the loss chart (below it when narrow). With
+    ``ascii``, every character is 7-bit ASCII."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
     diagrams = [_network(before, "Before training", ascii, view.tables)]
     if after is not None:
@@ -82,13 +84,16 @@ def snapshot_renderable(
         graphs = Group(diagrams[0], Text(""), diagrams[1])
     summary = Text("\n".join(f"{key}: {value}" for key, value in settings.items()))
     tail = (Text(""), Text("Settings", style="bold"), summary)
-    boundary = None
+    boundary: Picture | None = None
     beside = width >= SIDE_BY_SIDE_WIDTH
-    if view.boundary and data is not None and after is not None and planar(after, *data):
-        size = min(BOUNDARY_WIDTH, width)
-        boundary = DecisionBoundary(
-            after, data[0], data[1], title="Decision boundary", ascii=ascii, width=size, height=BOUNDARY_HEIGHT
-        )
+    kind = picture(after, *data) if view.boundary and data is not None and after is not None else None
+    if kind is not None:
+        assert after is not None and data is not None
+        size = dict(ascii=ascii, width=min(BOUNDARY_WIDTH, width), height=BOUNDARY_HEIGHT)
+        if kind == "plane":
+            boundary = DecisionBoundary(after, *data, title="Decision boundary", **size)
+        else:
+            boundary = FitCurve(after, *data, title="Fitted curve", **size)
     chart_width = width - BOUNDARY_WIDTH - GUTTER if boundary is not None and beside else width
     chart = loss_chart_text(losses, chart_width, CHART_HEIGHT, log=view.log, color=color, ascii=ascii)
     chart_text = Text.from_ansi(chart) if color else Text(chart)
