@@ -73,7 +73,7 @@ class MLPApp(App[None]):
             "b",
             "toggle_boundary",
             "Boundary",
-            tooltip="Show or hide the decision boundary (2-D data) or fitted curve",
+            tooltip="Show or hide the decision boundary or fitted curve",
         ),
         Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
         Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
