@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -60,6 +61,66 @@ def test_prints_initial_and_final_parameters(capsys: pytest.CaptureFixture[str])
     first_row = " ".join(f"{v:.6f}" for v in initial.weights[0][0])
     assert first_row in " ".join(out.split())
     assert "epoch 10/10" in out
+
+
+def weights_block(out: str, when: str) -> list[str]:
+    """The lines ``train`` prints from ``{when} weights and biases:`` up to the next section."""
+    lines = out.splitlines()
+    start = lines.index(f"{when} weights and biases:")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("  "))
+    return lines[start:end]
+
+
+def test_the_seed_network_prints_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--seed", "0", "--epochs", "1"]) == 0
+    block = weights_block(capsys.readouterr().out, "Initial")
+    net = MLP([4, 5, 2], seed=0)
+    expected = ["Initial weights and biases:"]
+    with np.printoptions(precision=6, suppress=True, floatmode="fixed", linewidth=100):
+        for name, w, b in zip(("hidden layer 1", "output layer"), net.weights, net.biases):
+            expected += [f"  weights into {name} ({w.shape[0]}×{w.shape[1]}):"]
+            expected += ["    " + line for line in str(w).splitlines()]
+            expected += [f"  biases of {name}:", f"    {b}"]
+    assert block == expected
+
+
+@pytest.mark.parametrize("hidden", [300, 2000])
+def test_big_layers_print_eight_rows_and_columns_and_say_how_many_more(
+    hidden: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["train", "--seed", "0", "--epochs", "1", "--hidden", str(hidden)]) == 0
+    block = weights_block(capsys.readouterr().out, "Initial")
+    net, more = MLP([4, hidden, 2], seed=0), f"{hidden - 8:,}"
+
+    def rows(w: np.ndarray) -> list[str]:
+        lines = ["[" + " ".join(f"{v:9.6f}" for v in row) + "]" for row in w]
+        return ["    [" + lines[0], *("     " + line for line in lines[1:-1]), "     " + lines[-1] + "]"]
+
+    assert block == [
+        "Initial weights and biases:",
+        f"  weights into hidden layer 1 (4×{hidden}):",
+        *rows(net.weights[0][:, :8]),
+        f"    … {more} more columns",
+        "  biases of hidden layer 1:",
+        "    [" + " ".join(["0.000000"] * 8) + "]",
+        f"    … {more} more values",
+        f"  weights into output layer ({hidden}×2):",
+        *rows(net.weights[1][:8]),
+        f"    … {more} more rows",
+        "  biases of output layer:",
+        "    [0.000000 0.000000]",
+        "  (--all-weights prints every weight)",
+    ]
+
+
+def test_all_weights_prints_every_value(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--seed", "0", "--epochs", "1", "--hidden", "300", "--all-weights"]) == 0
+    block = weights_block(capsys.readouterr().out, "Initial")
+    net = MLP([4, 300, 2], seed=0)
+    numbers = re.findall(r"-?\d+\.\d{6}", "\n".join(block))
+    everything = np.concatenate([w.ravel() for pair in zip(net.weights, net.biases) for w in pair])
+    assert numbers == [f"{v:.6f}" for v in everything]
+    assert not any("more" in line for line in block)
 
 
 def test_load_continues_training(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

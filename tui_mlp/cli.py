@@ -55,6 +55,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a command killed by it would end
 EXIT_SECONDS = 3.0  # how long the process may take to end once the command is done
 TRAINING, DATA = TrainingSpec(), DataSpec()  # the defaults
 STOP = StopSignals()  # what SIGINT, SIGTERM and SIGHUP do in `tui-mlp train`
+PRINTED = 8  # rows and columns of each matrix, values of each vector, that `train` prints
 
 
 class _Commands(argparse._SubParsersAction):
@@ -169,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--save", metavar="FILE", help="write the trained parameters to FILE (JSON)")
     out.add_argument("--snapshot", metavar="FILE", help="write a text snapshot (.txt, .ansi, .svg, .html)")
     out.add_argument(
+        "--all-weights",
+        action="store_true",
+        help=f"print every weight and bias (default: the first {PRINTED} rows and columns of each)",
+    )
+    out.add_argument(
         "--width", type=_flag_type(parse_width), default=160, help="snapshot width: 40 to 1000 columns (default 160)"
     )
     commands.add_parser(
@@ -282,9 +288,10 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         f"{training.optimizer} at learning rate {training.learning_rate:g}; "
         f"seed {run.seed}"
     )
-    print(format_parameters("Initial", model))
+    limit = None if args.all_weights else PRINTED
+    print(format_parameters("Initial", model, limit=limit))
     result = _train_with_progress(run)
-    print(format_parameters("Final", model))
+    print(format_parameters("Final", model, limit=limit))
     print(f"Stopped: {result.describe()} in {result.elapsed:.2f} s")
     for line in format_scores(run.scores()):
         print(line)
@@ -409,17 +416,32 @@ def _progress_reporter(epochs: int) -> Iterator[Callable[[Progress], None]]:
         yield lambda p: bar.update(task, completed=p.epoch, loss=f"{p.loss:.6f}")
 
 
-def format_parameters(when: str, model: MLP) -> str:
-    """Every weight matrix and bias vector, as the seed script printed them."""
+def format_parameters(when: str, model: MLP, *, limit: int | None = PRINTED) -> str:
+    """Every weight matrix and bias vector as the seed script printed them (NumPy's format),
+    each cut to its first ``limit`` rows and columns (None: all of it) with a line saying
+    how many more there are; the same rule for every size."""
     names = [f"hidden layer {i + 1}" for i in range(model.n_layers - 1)] + ["output layer"]
     lines = [f"{when} weights and biases:"]
-    with np.printoptions(precision=6, suppress=True, floatmode="fixed", linewidth=100):
+    cut = False
+    with np.printoptions(precision=6, suppress=True, floatmode="fixed", linewidth=100, threshold=sys.maxsize):
         for name, w, b in zip(names, model.weights, model.biases):
             lines.append(f"  weights into {name} ({w.shape[0]}×{w.shape[1]}):")
-            lines.extend("    " + line for line in str(w).splitlines())
+            lines += _printed(w, ("rows", "columns"), limit)
             lines.append(f"  biases of {name}:")
-            lines.append("    " + str(b))
+            lines += _printed(b, ("values",), limit)
+            cut = cut or (limit is not None and max(w.shape) > limit)
+    if cut:
+        lines.append("  (--all-weights prints every weight)")
     return "\n".join(lines)
+
+
+def _printed(values: np.ndarray, axes: tuple[str, ...], limit: int | None) -> list[str]:
+    """``values`` cut to ``limit`` along each axis, indented, and ``… 292 more columns``."""
+    if limit is None:
+        return ["    " + line for line in str(values).splitlines()]
+    lines = ["    " + line for line in str(values[(slice(limit),) * values.ndim]).splitlines()]
+    more = [f"{size - limit:,} more {axis}" for size, axis in zip(values.shape, axes) if size > limit]
+    return lines + ([f"    … {' and '.join(more)}"] if more else [])
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from app_helpers import SIZE, app_test, cli_run, make_app, region_text, result, 
 from tui_mlp import cli
 from tui_mlp.app import MLPApp
 from tui_mlp.core.datasets import DATASETS
+from tui_mlp.render.fit import FitCurve
 
 IRIS = Path(__file__).parent.parent / "data" / "iris.csv"
 MOONS_FLAGS = dict(dataset="moons", hidden="8,8", activation="tanh", optimizer="adam", learning_rate=0.01)
@@ -138,6 +139,34 @@ async def test_boundary_below_100_columns_hides_and_b_shows_it() -> None:
         await pilot.pause()
         assert boundary.display and boundary.region.right <= 80 and boundary.region.height >= 5
         assert "▲△ 1" in region_text(app, "#boundary")  # the legend
+
+
+@app_test
+async def test_sine_shows_its_fitted_curve_live() -> None:
+    """A regression on one input: the boundary panel draws the After network's curve over
+    the data, during training and after; a hidden node's focus changes nothing there."""
+    app = make_app(seed=0, dataset="sine", hidden="8", activation="tanh", epochs=3000)
+    async with app.run_test(size=SIZE) as pilot:
+        boundary = app.query_one("#boundary")
+        assert boundary.display and str(boundary.border_title) == "Fitted curve"
+        assert "Train to see the fitted curve." in region_text(app, "#boundary")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert boundary.after is app.after_model
+        await settle(pilot)
+        drawn = region_text(app, "#boundary")
+        assert isinstance(boundary.render(), FitCurve) and boundary.render().model is app.after_model
+        assert "● train  ○ test  ⠒⠒ fit" in drawn
+        assert sum(char in drawn for char in "⠁⠂⠄⡀⠈⠐⠠⢀⠉⠒⠤⣀") >= 4  # the curve, in braille dots
+        app.query_one("#after").focus()
+        await pilot.press("right", "down")
+        assert boundary.node is None and str(boundary.border_title) == "Fitted curve"
+        await pilot.press("b")
+        assert not boundary.display
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("b")
+        await pilot.pause()
+        assert boundary.display and "● train" in region_text(app, "#boundary")
 
 
 @app_test

@@ -61,6 +61,36 @@ async def test_ctrl_s_writes_every_weight_and_bias_of_both_panels(tmp_path, monk
 
 
 @app_test
+async def test_exports_show_what_the_screen_shows(tmp_path, monkeypatch) -> None:
+    """ctrl+s and the SVG export follow the view: the loss chart's log scale, weight tables
+    or graphs, and the boundary panel shown or hidden."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app(seed=0, dataset="moons", epochs=200)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        app.query_one("#before").focus()
+
+        async def snapshot() -> str:
+            written = app.files.export(tmp_path / f"view-{len(list(tmp_path.iterdir()))}.txt")
+            assert app.files.export(written.with_suffix(".svg")) is not None
+            return written.read_text(encoding="utf-8")
+
+        shown = await snapshot()
+        assert "loss (log scale)" not in shown and "Decision boundary" in shown
+        assert "weights 1: 2 → 5" not in shown and "Before training" in shown
+        await pilot.press("l", "w", "b")
+        assert not app.query_one("#boundary").display
+        changed = await snapshot()
+        assert "loss (log scale)" in changed and "Decision boundary" not in changed
+        assert changed.count("weights 1: 2 → 5") == 2 and changed.count("weights 2: 5 → 1") == 2
+        svg = (tmp_path / "view-2.svg").read_text(encoding="utf-8")
+        assert "loss&#160;(log&#160;scale)" in svg and "weights&#160;1:&#160;2&#160;→&#160;5" in svg
+        await pilot.press("ctrl+s")
+        (written,) = tmp_path.glob("tui-mlp-*.txt")
+        assert written.read_text(encoding="utf-8") == changed
+
+
+@app_test
 async def test_export_to_an_unwritable_place_notifies_and_goes_on(tmp_path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

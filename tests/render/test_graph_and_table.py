@@ -61,3 +61,21 @@ def test_weight_table_of_a_big_layer_fits_and_says_what_is_left_out() -> None:
     text = render_text(WeightTable(MLP([784, 256, 10], seed=0), ascii=True), 80)
     assert text.isascii() and max(map(len, text.splitlines())) <= 80
     assert "752 rows" in text
+
+
+def test_weight_table_titles_fit_one_line_by_a_rule_and_never_cut_a_number() -> None:
+    """A one-column table is narrower than its title: the title is its own line, the first
+    of ``weights 2: 2000 → 1``, ``w2: 2000 → 1``, ``2000→1`` that fits the width."""
+    model = MLP([4, 2000, 1], seed=0)
+    titles = {
+        64: ["weights 1: 4 → 2000", "weights 2: 2000 → 1"],
+        18: ["w1: 4 → 2000", "w2: 2000 → 1"],
+        8: ["4→2000", "2000→1"],
+    }
+    for width, expected in titles.items():
+        lines = render_text(WeightTable(model), width).splitlines()
+        assert [line for line in lines if "→" in line] == expected
+    lines = render_text(WeightTable(model), 64).splitlines()
+    assert lines.index("weights 2: 2000 → 1") > lines.index("most important shown; 1994 columns left out")
+    assert lines[-1] == "most important shown; 1968 rows left out"
+    assert render_text(WeightTable(model, ascii=True), 16).splitlines()[0] == "w1: 4 -> 2000"

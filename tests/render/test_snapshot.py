@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 
 from tui_mlp.core import MLP, train
 from tui_mlp.core.datasets import load_dataset
+from tui_mlp.render import palette
 from tui_mlp.render.chart import NO_TRAINING, loss_chart_text, plot_points
-from tui_mlp.render.snapshot import SnapshotError, snapshot_renderable, write_snapshot
+from tui_mlp.render.snapshot import SnapshotError, View, snapshot_renderable, write_snapshot
 from tui_mlp.render.text import render_text
 
 SETTINGS = {"layers": "4-5-2", "learning rate": "0.1", "epochs": "300", "seed": "0"}
@@ -138,3 +140,41 @@ def test_full_disk_is_one_clear_error_and_keeps_the_old_file(
         write_snapshot(target, *run, SETTINGS)
     assert str(refused.value) == f"cannot write snapshot {target}: No space left on device"
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["snap.txt"]
+
+
+def luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_html_and_svg_exports_use_the_screens_dark_theme(tmp_path: Path, run: tuple) -> None:
+    """The weight colours are made for a dark screen: on it, the strongest weight's label
+    stands out (WCAG AAA contrast), where on white it was the palest."""
+    before, after, losses = run
+    html = write_snapshot(tmp_path / "s.html", before, after, losses, SETTINGS).read_text(encoding="utf-8")
+    background = re.search(r"body \{\s*color: (#\w{6});\s*background-color: (#\w{6});", html)
+    assert background is not None and background.groups() == ("#e0e0e0", "#121212")
+    strongest = max((w for layer in after.weights for w in layer.ravel()), key=abs)
+    spans = re.findall(rf'<span class="(r\d+)">[^<]*{re.escape(f"{strongest:+.2f}")}', html)
+    assert spans, "the strongest weight's label is in the page"
+    colours = {re.search(rf"\.{span} \{{color: (#\w{{6}})", html).group(1) for span in spans}
+    assert colours == {palette.POSITIVE[3] if strongest > 0 else palette.NEGATIVE[3]}
+    assert contrast(colours.pop(), "#121212") >= 7
+    svg = write_snapshot(tmp_path / "s.svg", before, after, losses, SETTINGS).read_text(encoding="utf-8")
+    assert 'fill="#121212"' in svg and 'fill="#ffffff"' not in svg
+
+
+def test_the_view_picks_the_scale_and_the_drawing(run: tuple) -> None:
+    before, after, losses = run
+    plain = render_text(snapshot_renderable(before, after, losses, SETTINGS), 160)
+    viewed = render_text(snapshot_renderable(before, after, losses, SETTINGS, view=View(log=True, tables=True)), 160)
+    assert "loss (log scale)" not in plain and "weights 1: 4 → 5" not in plain
+    assert "loss (log scale)" in viewed and viewed.count("weights 1: 4 → 5") == 2
+    assert viewed.splitlines()[0].split() == ["Before", "training", "After", "training"]

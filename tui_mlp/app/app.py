@@ -20,6 +20,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.filter import LineFilter
 from textual.reactive import var
 from textual.widgets import Footer, Header, Select, Static
 
@@ -30,6 +31,7 @@ from tui_mlp.core.params import ParamsError
 from tui_mlp.core.run import Loaded
 from tui_mlp.core.specs import Settings
 
+from .ascii import AsciiFilter, ascii_key
 from .commands import MLPCommands
 from .files import Files
 from .live import LiveRun, LiveTraining, Shown
@@ -67,7 +69,12 @@ class MLPApp(App[None]):
         Binding("escape", "cancel", "Cancel", tooltip="Cancel training; the partial result stays"),
         Binding("space", "pause", "Pause", tooltip="Pause or resume training (outside the text fields)"),
         Binding("w", "toggle_table", "Weights", tooltip="Switch the panels between graph and weight tables"),
-        Binding("b", "toggle_boundary", "Boundary", tooltip="Show or hide the decision boundary (2-D data)"),
+        Binding(
+            "b",
+            "toggle_boundary",
+            "Boundary",
+            tooltip="Show or hide the decision boundary or fitted curve",
+        ),
         Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
         Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
         Binding("f1,question_mark", "help", "Help", tooltip="Show every key"),
@@ -97,6 +104,7 @@ class MLPApp(App[None]):
         self.settings = settings or Settings()
         self.session = Session(loaded)
         self.ascii = ascii
+        self._ascii_filter = [AsciiFilter()] if ascii else []
         self.files = Files(self, files)
         self.live = LiveTraining(self, lambda: all(view.painted for view in self.query(NetworkView)))
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
@@ -111,7 +119,7 @@ class MLPApp(App[None]):
                 MLPApp.before, MLPApp.data, MLPApp.show_boundary, after=MLPApp.after_model, focused=MLPApp.focused_node
             )
             with Horizontal(id="bottom"):
-                yield LossChart(id="loss").data_bind(MLPApp.losses)
+                yield LossChart(ascii=self.ascii, id="loss").data_bind(MLPApp.losses)
                 yield NodeDetails(id="details").data_bind(
                     MLPApp.before, MLPApp.data, after=MLPApp.after_model, focused=MLPApp.focused_node
                 )
@@ -121,6 +129,14 @@ class MLPApp(App[None]):
             id="too-small",
         )
         yield Footer()
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters and, with ``ascii``, the one that keeps the whole screen ASCII."""
+        return [*super().get_line_filters(), *self._ascii_filter]
+
+    def get_key_display(self, binding: Binding) -> str:
+        display = super().get_key_display(binding)
+        return ascii_key(display) if self.ascii else display
 
     def on_mount(self) -> None:
         self.exit_guard.install()
@@ -230,9 +246,11 @@ class MLPApp(App[None]):
             view.show_table = not view.show_table
 
     def action_toggle_boundary(self) -> None:
-        """Show or hide the decision-boundary panel (2-D data only)."""
-        if not self.query_one(Panels).planar:
-            self.notify("The decision boundary needs data with 2 inputs.", severity="warning")
+        """Show or hide the decision-boundary panel (2-D data, or a fitted curve on 1-D regression)."""
+        if not self.query_one(Panels).pictured:
+            self.notify(
+                "The boundary panel needs data with 2 inputs, or 1 input and 1 numeric target.", severity="warning"
+            )
             return
         self.show_boundary = not self.query_one(BoundaryView).display
 

@@ -22,7 +22,10 @@ from tui_mlp.core.run import Loaded
 
 from .screens.path_prompt import PathPrompt
 from .session import data_shape
+from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
+from .widgets.loss_chart import LossChart
+from .widgets.network_view import NetworkView
 
 
 def timestamped(stem: str, suffix: str, folder: Path = Path()) -> str:
@@ -51,17 +54,30 @@ class Files:
         return self.export(self._here / timestamped("tui-mlp", ".txt", self._here))
 
     def export(self, path: Path) -> Path | None:
-        """Export before/after/loss to ``path`` (its suffix picks the format)."""
+        """Export before/after/loss to ``path`` (its suffix picks the format) as the screen
+        shows them: the loss chart's scale, graphs or weight tables, the boundary panel or not."""
         app, run = self.app, self.app.run_state
         if run is None or app.after_model is None:
             app.notify("Nothing to export yet: train a network first.", severity="warning")
             return None
-        from tui_mlp.render.snapshot import SnapshotError, write_snapshot  # here: it imports every renderer
+        from tui_mlp.render.snapshot import SnapshotError, View, write_snapshot  # here: it imports every renderer
 
         settings = run.summary(app.after_model) | {"start": run.origin}
+        view = View(
+            log=app.query_one(LossChart).log,
+            tables=app.query_one("#after", NetworkView).show_table,
+            boundary=app.query_one(BoundaryView).display,
+        )
         try:
             written = write_snapshot(
-                path, run.before, app.after_model, app.losses, settings, ascii=app.ascii, data=(run.train, run.test)
+                path,
+                run.before,
+                app.after_model,
+                app.losses,
+                settings,
+                ascii=app.ascii,
+                data=(run.train, run.test),
+                view=view,
             )
         except (SnapshotError, OSError) as error:
             app.notify(str(error), title="Export failed", severity="error")

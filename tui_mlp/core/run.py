@@ -153,6 +153,21 @@ class Run:
         return record
 
 
+def picture(model: MLP | None, train: Dataset, test: Dataset | None = None) -> str | None:
+    """How a network can be drawn over its input space: ``"plane"`` (2 inputs: the decision
+    boundary), ``"curve"`` (one numeric target on one input: the fitted curve over the data),
+    or None. ``model`` None: as the data alone allow."""
+    inputs = {train.n_inputs} | ({test.n_inputs} if test is not None else set())
+    if model is not None:
+        inputs.add(model.layer_sizes[0])
+    if inputs == {2}:
+        return "plane"
+    one_target = train.task == "regression" and train.n_outputs == 1
+    if inputs == {1} and one_target and (model is None or model.layer_sizes[-1] == 1):
+        return "curve"
+    return None
+
+
 def planar(model: MLP, train: Dataset, test: Dataset | None = None) -> bool:
     """Whether a decision boundary can be drawn: the network and its data have 2 inputs."""
-    return model.layer_sizes[0] == 2 and train.n_inputs == 2 and (test is None or test.n_inputs == 2)
+    return picture(model, train, test) == "plane"

@@ -110,7 +110,8 @@ def point_color(k: int) -> Color:
     return _mix(CLASS_RGB[k % len(CLASS_RGB)], (255, 255, 255), POINT_LIFT)
 
 
-def _bounds(values: np.ndarray) -> tuple[float, float]:
+def padded_range(values: np.ndarray) -> tuple[float, float]:
+    """The finite values' range plus ``MARGIN`` on each side (±1 around a single value)."""
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return -1.0, 1.0
@@ -121,12 +122,75 @@ def _bounds(values: np.ndarray) -> tuple[float, float]:
     return low - MARGIN * span, high + MARGIN * span
 
 
-def _number(value: float) -> str:
-    """An axis limit, short: two significant digits (``-1.2``, ``0.083``, ``3.4e+03``)."""
-    return f"{value:.2g}"
+def axis(name: str, low: float, high: float, chars: Charset) -> str:
+    """An axis and its limits, short: two significant digits (``x1 -1.2…0.083``, ``3.4e+03``)."""
+    return f"{name} {low:.2g}{chars.ellipsis}{high:.2g}"
 
 
-class DecisionBoundary:
+class Picture:
+    """A drawing of a network over its input space that fills exactly ``width`` × ``height``
+    cells (overriding the size Rich offers): an optional ``title`` row, the ``body`` and a
+    one-line ``legend``; or, if the network or data do not suit it, the ``problem``."""
+
+    width: int | None
+    height: int | None
+    title: str
+
+    def problem(self) -> str | None:
+        """Why this cannot be drawn, or None."""
+        raise NotImplementedError
+
+    def body(self, width: int, rows: int, colour: bool) -> list[list[Segment]]:
+        """``rows`` rows of exactly ``width`` cells."""
+        raise NotImplementedError
+
+    def legend(self, colour: bool, width: int) -> list[tuple[str, Style]]:
+        """What the body's glyphs and colours mean, in one line of ``width`` cells at most."""
+        raise NotImplementedError
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = min(self.width or options.max_width, options.max_width)
+        return Measurement(width, width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(min(self.width or options.max_width, options.max_width), 1)
+        height = self.height or options.height or DEFAULT_ROWS + 1 + bool(self.title)
+        colour = not (console.no_color or console.color_system is None)
+        for row in self.lines(width, max(height, 1), colour=colour):
+            yield from row
+            yield Segment.line()
+
+    def lines(self, width: int, height: int, *, colour: bool) -> list[list[Segment]]:
+        """Exactly ``height`` rows of segments, each exactly ``width`` cells."""
+        rows: list[list[Segment]] = []
+        top = bool(self.title) and height >= 3
+        if top:
+            rows.append(text_row([(self.title, palette.TITLE)], width))
+        problem = self.problem()
+        if problem is not None:
+            rows.append(text_row([(problem, palette.MUTED)], width))
+            rows.extend([Segment(" " * width)] for _ in range(height - len(rows)))
+            return rows[:height]
+        rows.extend(self.body(width, height - top - (height >= 2), colour))
+        if height >= 2:
+            rows.append(text_row(self.legend(colour, width), width))
+        return rows
+
+
+def text_row(pieces: list[tuple[str, Style]], width: int) -> list[Segment]:
+    """``pieces`` of styled text as one row of exactly ``width`` cells, cut at the end."""
+    segments, used = [], 0
+    for text, style in pieces:
+        text = text[: width - used]
+        if text:
+            segments.append(Segment(text, style))
+            used += len(text)
+    if used < width:
+        segments.append(Segment(" " * (width - used)))
+    return segments
+
+
+class DecisionBoundary(Picture):
     """The network's output (or one neuron's activation) over the 2-D input plane.
 
     ``model`` must take 2 inputs; ``train`` (and optional ``test``) give the
@@ -157,7 +221,7 @@ class DecisionBoundary:
         self.ok = planar(model, train, test)
         if self.ok:
             both = train.X if test is None else np.concatenate([train.X, test.X])
-            self.x_range, self.y_range = _bounds(both[:, 0]), _bounds(both[:, 1])
+            self.x_range, self.y_range = padded_range(both[:, 0]), padded_range(both[:, 1])
         self.classes = self._class_names()
 
     # ---- what is painted ------------------------------------------------------
@@ -217,42 +281,16 @@ class DecisionBoundary:
             scale = float(np.abs(values).max()) or 1.0
         return (centred > 0).astype(np.int64), np.clip(np.abs(centred) / scale, 0, 1)
 
-    # ---- Rich protocol ----------------------------------------------------------
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        width = min(self.width or options.max_width, options.max_width)
-        return Measurement(width, width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = max(min(self.width or options.max_width, options.max_width), 1)
-        height = self.height or options.height or DEFAULT_ROWS + 1 + bool(self.title)
-        colour = not (console.no_color or console.color_system is None)
-        for row in self.lines(width, max(height, 1), colour=colour):
-            yield from row
-            yield Segment.line()
-
-    def lines(self, width: int, height: int, *, colour: bool) -> list[list[Segment]]:
-        """Exactly ``height`` rows of segments, each exactly ``width`` cells."""
-        rows: list[list[Segment]] = []
-        top = bool(self.title) and height >= 3
-        if top:
-            rows.append(self._text_row([(self.title, palette.TITLE)], width))
-        plot_rows = height - top - (height >= 2)
-        if not self.ok:
-            message = f"decision boundary needs 2 inputs; this data has {self.inputs}"
-            if self.model.layer_sizes[0] != 2 and self.inputs == 2:
-                message = f"decision boundary needs a network with 2 inputs; this one has {self.model.layer_sizes[0]}"
-            rows.append(self._text_row([(message, palette.MUTED)], width))
-            rows.extend([Segment(" " * width)] for _ in range(height - len(rows)))
-            return rows[:height]
-        rows.extend(self._plane(width, plot_rows, colour))
-        if height >= 2:
-            rows.append(self._text_row(self._legend(colour, width), width))
-        return rows
+    def problem(self) -> str | None:
+        if self.ok:
+            return None
+        if self.model.layer_sizes[0] != 2 and self.inputs == 2:
+            return f"decision boundary needs a network with 2 inputs; this one has {self.model.layer_sizes[0]}"
+        return f"decision boundary needs 2 inputs; this data has {self.inputs}"
 
     # ---- the plane ----------------------------------------------------------------
 
-    def _plane(self, width: int, rows: int, colour: bool) -> list[list[Segment]]:
+    def body(self, width: int, rows: int, colour: bool) -> list[list[Segment]]:
         """``rows`` rows of the plane, each as runs of cells that look the same."""
         half = colour and not self.ascii
         levels = LEVELS if colour else 2
@@ -322,7 +360,7 @@ class DecisionBoundary:
 
     # ---- legend and text rows -----------------------------------------------------
 
-    def _legend(self, colour: bool, width: int) -> list[tuple[str, Style]]:
+    def legend(self, colour: bool, width: int) -> list[tuple[str, Style]]:
         """One line: what the regions and glyphs mean, then the axes' ranges."""
         c = self.chars
         half = colour and not self.ascii
@@ -353,9 +391,7 @@ class DecisionBoundary:
         note: Pieces = [(f"{c.glyph(c.train, 0)} train" + (f" {c.glyph(c.test, 0)} test" if self.test else ""),
                          palette.MUTED)]  # fmt: skip
         (x0, x1), (y0, y1) = self.x_range, self.y_range
-        ranges: Pieces = [
-            (f"x1 {_number(x0)}{c.ellipsis}{_number(x1)}  x2 {_number(y0)}{c.ellipsis}{_number(y1)}", palette.MUTED)
-        ]
+        ranges: Pieces = [(f"{axis('x1', x0, x1, c)}  {axis('x2', y0, y1, c)}", palette.MUTED)]
         # What must show comes first; the rest only while the whole line fits.
         groups = [head, classes, note, ranges]
         order = [0, 3, 1, 2] if self.node is not None else [1, 3, 2]
@@ -369,15 +405,3 @@ class DecisionBoundary:
         for group in (group for index, group in enumerate(groups) if index in kept):
             pieces += [("  ", Style.null())] * bool(pieces) + group
         return pieces
-
-    @staticmethod
-    def _text_row(pieces: list[tuple[str, Style]], width: int) -> list[Segment]:
-        segments, used = [], 0
-        for text, style in pieces:
-            text = text[: width - used]
-            if text:
-                segments.append(Segment(text, style))
-                used += len(text)
-        if used < width:
-            segments.append(Segment(" " * (width - used)))
-        return segments

@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from .ascii import to_ascii
+from .text import fitting
+
 MAX_POINTS = 2000  # points handed to plotext; longer histories keep their min/max envelope
 NO_TRAINING = "no training yet: the loss chart appears once training starts"
-_FRAME_TO_ASCII = str.maketrans("┌┐└┘─│┤├┬┴┼", "++++-||++++")
 
 
 def plot_points(losses: np.ndarray, *, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +108,7 @@ def plot_losses(
 def _fitting(titles: tuple[str, ...], width: int | None) -> str:
     """The first of ``titles`` that fits ``width``; none if none does (plotext
     would drop it and leave its row blank)."""
-    return next((title for title in titles if width is None or len(title) + 6 <= width), "")
+    return titles[0] if width is None else fitting((*titles, ""), width - 6)
 
 
 def loss_chart_text(
@@ -128,5 +130,5 @@ def loss_chart_text(
     if not color:
         text = plotext.uncolorize(text)
     if ascii:
-        text = text.translate(_FRAME_TO_ASCII)
+        text = to_ascii(text)
     return "\n".join(line.rstrip() for line in text.splitlines())

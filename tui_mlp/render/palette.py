@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from rich.style import Style
+from rich.terminal_theme import MONOKAI, TerminalTheme
 
 POSITIVE = ("#35618c", "#4a86c5", "#72b4f5", "#bde0ff")  # blue, dim to bright
 NEGATIVE = ("#8c5527", "#c4762f", "#f5a04f", "#ffd3a1")  # orange, dim to bright
@@ -15,6 +16,17 @@ NODE = Style(bold=True)
 BIAS = Style(color="grey70")
 ACTIVATION = Style(color="#d7af5f")
 FOCUS = Style(reverse=True, bold=True)
+
+# What the app's screen looks like (Textual's dark theme, its ANSI colours from Monokai): the
+# colours above are meant for it, so SVG and HTML exports draw on it too.
+SCREEN_BACKGROUND = (0x12, 0x12, 0x12)
+SCREEN_FOREGROUND = (0xE0, 0xE0, 0xE0)
+SCREEN_THEME = TerminalTheme(
+    SCREEN_BACKGROUND,
+    SCREEN_FOREGROUND,
+    [MONOKAI.ansi_colors[i] for i in range(8)],
+    [MONOKAI.ansi_colors[i] for i in range(8, 16)],
+)
 
 
 def weight_level(magnitude: float, scale: float) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +16,15 @@ from rich.text import Text
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.files import atomic_write, check_output_path, describe_os_error
-from tui_mlp.core.run import planar
+from tui_mlp.core.run import picture
 
-from .boundary import DecisionBoundary
+from . import palette
+from .ascii import AsciiOnly
+from .boundary import DecisionBoundary, Picture
 from .chart import loss_chart_text
+from .fit import FitCurve
 from .network import NetworkDiagram
+from .table import WeightTable
 from .text import render_text
 
 SIDE_BY_SIDE_WIDTH = 120  # narrower than this, the two diagrams are stacked
@@ -29,6 +34,16 @@ DIAGRAM_HEIGHT = 40  # rows for big (unlabelled) networks
 BOUNDARY_WIDTH = 60  # beside the loss chart when the snapshot is wide enough
 BOUNDARY_HEIGHT = 24
 FORMATS = (".txt", ".ansi", ".svg", ".html")
+
+
+@dataclass(frozen=True)
+class View:
+    """How the app's screen shows the run, so that its exports show the same: the loss on a
+    ``log`` scale, weight ``tables`` instead of graphs, the decision-boundary panel or not."""
+
+    log: bool = False
+    tables: bool = False
+    boundary: bool = True
 
 
 class SnapshotError(Exception):
@@ -45,15 +60,18 @@ def snapshot_renderable(
     ascii: bool = False,
     color: bool = False,
     data: tuple[Dataset, Dataset | None] | None = None,
+    view: View = View(),
 ) -> RenderableType:
     """Before/after diagrams (side by side, or stacked below ``SIDE_BY_SIDE_WIDTH``),
-    the loss chart and a ``key: value`` settings block, at most ``width`` wide.
-    With 2-D ``data`` (train, test) and a trained network, the after-training
-    decision boundary sits beside the loss chart (below it when narrow)."""
+    the loss chart and a ``key: value`` settings block, at most ``width`` wide, as
+    ``view`` says (log scale, weight tables, boundary). With 2-D ``data`` (train, test)
+    and a trained network, the after-training decision boundary (a regression on one
+    input: the fitted curve) sits beside the loss chart (below it when narrow). With
+    ``ascii``, every character is 7-bit ASCII."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
-    diagrams = [NetworkDiagram(before, title="Before training", ascii=ascii, height=DIAGRAM_HEIGHT, keys=False)]
+    diagrams = [_network(before, "Before training", ascii, view.tables)]
     if after is not None:
-        diagrams.append(NetworkDiagram(after, title="After training", ascii=ascii, height=DIAGRAM_HEIGHT, keys=False))
+        diagrams.append(_network(after, "After training", ascii, view.tables))
     else:
         diagrams.append(Text("After training: not trained yet", style="bold"))
     if panel < width:
@@ -66,36 +84,51 @@ def snapshot_renderable(
         graphs = Group(diagrams[0], Text(""), diagrams[1])
     summary = Text("\n".join(f"{key}: {value}" for key, value in settings.items()))
     tail = (Text(""), Text("Settings", style="bold"), summary)
-    boundary = None
+    boundary: Picture | None = None
     beside = width >= SIDE_BY_SIDE_WIDTH
-    if data is not None and after is not None and planar(after, *data):
-        size = min(BOUNDARY_WIDTH, width)
-        boundary = DecisionBoundary(
-            after, data[0], data[1], title="Decision boundary", ascii=ascii, width=size, height=BOUNDARY_HEIGHT
-        )
+    kind = picture(after, *data) if view.boundary and data is not None and after is not None else None
+    if kind is not None:
+        assert after is not None and data is not None
+        size = dict(ascii=ascii, width=min(BOUNDARY_WIDTH, width), height=BOUNDARY_HEIGHT)
+        if kind == "plane":
+            boundary = DecisionBoundary(after, *data, title="Decision boundary", **size)
+        else:
+            boundary = FitCurve(after, *data, title="Fitted curve", **size)
     chart_width = width - BOUNDARY_WIDTH - GUTTER if boundary is not None and beside else width
-    chart = loss_chart_text(losses, chart_width, CHART_HEIGHT, color=color, ascii=ascii)
+    chart = loss_chart_text(losses, chart_width, CHART_HEIGHT, log=view.log, color=color, ascii=ascii)
     chart_text = Text.from_ansi(chart) if color else Text(chart)
-    if boundary is None:
-        return Group(graphs, Text(""), chart_text, *tail)
-    if not beside:
-        return Group(graphs, Text(""), chart_text, Text(""), boundary, *tail)
-    row = Table.grid(padding=(0, GUTTER))
-    row.add_column(width=chart_width, no_wrap=True)
-    row.add_column(width=BOUNDARY_WIDTH, no_wrap=True)
-    row.add_row(chart_text, boundary)
-    return Group(graphs, Text(""), row, *tail)
+    below: list[RenderableType] = [chart_text]
+    if boundary is not None and beside:
+        row = Table.grid(padding=(0, GUTTER))
+        row.add_column(width=chart_width, no_wrap=True)
+        row.add_column(width=BOUNDARY_WIDTH, no_wrap=True)
+        row.add_row(chart_text, boundary)
+        below = [row]
+    elif boundary is not None:
+        below = [chart_text, Text(""), boundary]
+    snapshot = Group(graphs, Text(""), *below, *tail)
+    return AsciiOnly(snapshot) if ascii else snapshot
+
+
+def _network(model: MLP, title: str, ascii: bool, tables: bool) -> RenderableType:
+    """``model`` drawn as a graph, or titled weight tables."""
+    if tables:
+        return Group(Text(title, style=palette.TITLE), WeightTable(model, ascii=ascii))
+    return NetworkDiagram(model, title=title, ascii=ascii, height=DIAGRAM_HEIGHT, keys=False)
 
 
 def snapshot_text(renderable: RenderableType, width: int, suffix: str) -> str:
-    """The composed snapshot in the format named by ``suffix``."""
+    """The composed snapshot in the format named by ``suffix``; SVG and HTML on the
+    screen's dark background, whose colours the drawing is made for."""
     if suffix == ".txt":
         return render_text(renderable, width)
     if suffix == ".ansi":
         return render_text(renderable, width, color=True)
     console = Console(record=True, width=width, file=io.StringIO(), color_system="truecolor", force_terminal=True)
     console.print(renderable)
-    return console.export_svg(title="tui-mlp snapshot") if suffix == ".svg" else console.export_html()
+    if suffix == ".svg":
+        return console.export_svg(title="tui-mlp snapshot", theme=palette.SCREEN_THEME)
+    return console.export_html(theme=palette.SCREEN_THEME)
 
 
 def write_snapshot(
@@ -108,18 +141,19 @@ def write_snapshot(
     width: int = 160,
     ascii: bool = False,
     data: tuple[Dataset, Dataset | None] | None = None,
+    view: View = View(),
 ) -> Path:
     """Write the snapshot to ``path`` atomically, in the format its suffix names
     (.txt, .ansi, .svg, .html); SnapshotError with one clear line otherwise,
     before anything is drawn if the path cannot be written (``check_output_path``).
-    ``data`` (train, test) adds the decision boundary for 2-D inputs."""
+    ``data`` (train, test) adds the decision boundary for 2-D inputs; ``view`` as the screen shows it."""
     try:
         target = check_output_path(path, FORMATS)
     except ValueError as error:
         raise SnapshotError(str(error)) from None
     suffix = target.suffix.lower()
     renderable = snapshot_renderable(
-        before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data
+        before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data, view=view
     )
     try:
         return atomic_write(target, snapshot_text(renderable, width, suffix))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +14,7 @@ from tui_mlp.core import MLP
 from . import palette
 from .graph import node_label
 from .layout import most_important, ranked
+from .text import fitting
 
 MAX_ROWS = 32  # rows (source neurons) shown per layer; the most important are kept
 CELL_WIDTH = 9  # "+12.34", padding and a border
@@ -32,33 +33,26 @@ class WeightTable:
         self.ranking = ranked(model)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        max_columns = max((options.max_width - 8) // CELL_WIDTH, 1)
-        yield Group(*(self.layer_table(layer, max_columns) for layer in range(self.model.n_layers)))
+        width = options.max_width
+        max_columns = max((width - 8) // CELL_WIDTH, 1)
+        for layer in range(self.model.n_layers):
+            yield from self.layer_table(layer, max_columns, width)
 
     def keep(self, layer: int) -> int | None:
         return self.focus[1] if self.focus and self.focus[0] == layer else None
 
-    def layer_table(self, layer: int, max_columns: int) -> Table:
+    def layer_table(self, layer: int, max_columns: int, width: int) -> list[RenderableType]:
+        """The layer's title line, its table and, for a big layer, a line saying what is left
+        out; the lines are the first of their forms (longest first) that fits ``width``."""
         sizes = self.model.layer_sizes
         weights, biases = self.model.weights[layer], self.model.biases[layer]
         rows = most_important(self.ranking[layer], MAX_ROWS, self.keep(layer))
         columns = most_important(self.ranking[layer + 1], max_columns, self.keep(layer + 1))
         scale = float(np.nanmax(np.abs(weights))) if weights.size else 0.0
-        left_out = []
-        if len(rows) < sizes[layer]:
-            left_out.append(f"{sizes[layer] - len(rows)} rows")
-        if len(columns) < sizes[layer + 1]:
-            left_out.append(f"{sizes[layer + 1] - len(columns)} columns")
-        title = f"weights {layer + 1}: {sizes[layer]} → {sizes[layer + 1]}"
-        if self.ascii:
-            title = title.replace("→", "->")
-        table = Table(
-            title=title,
-            caption=f"most important shown; {' and '.join(left_out)} left out" if left_out else None,
-            box=box.ASCII if self.ascii else box.SIMPLE_HEAD,
-            title_justify="left",
-            pad_edge=False,
-        )
+        arrow = "->" if self.ascii else "→"
+        shape = f"{sizes[layer]} {arrow} {sizes[layer + 1]}"
+        title = fitting((f"weights {layer + 1}: {shape}", f"w{layer + 1}: {shape}", shape.replace(" ", "")), width)
+        table = Table(box=box.ASCII if self.ascii else box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("", style="bold", no_wrap=True)
         for j in columns:
             table.add_column(self.header(layer + 1, int(j)), justify="right", no_wrap=True)
@@ -67,7 +61,15 @@ class WeightTable:
             table.add_row(self.header(layer, int(i), align=self.keep(layer) is not None), *cells)
         table.add_section()
         table.add_row("bias", *(self.cell(float(biases[j]), scale, False) for j in columns))
-        return table
+        out: list[RenderableType] = [Text(title, style=palette.TITLE, no_wrap=True), table]
+        left_out = [(sizes[layer] - len(rows), "rows"), (sizes[layer + 1] - len(columns), "columns")]
+        left_out = [(count, what) for count, what in left_out if count]
+        if left_out:
+            counts = " and ".join(f"{count} {what}" for count, what in left_out)
+            short = " ".join(f"+{count} {what[:3]}" for count, what in left_out)
+            forms = (f"most important shown; {counts} left out", f"{counts} left out", short)
+            out.append(Text(fitting(forms, width), style="dim italic", no_wrap=True))
+        return out
 
     def header(self, layer: int, index: int, *, align: bool = False) -> Text:
         """A row or column label; the focused neuron's is marked ``▶h3`` (``>h3`` in

@@ -1,8 +1,9 @@
-"""Rendering any Rich renderable to a string of a given width."""
+"""Rendering any Rich renderable to a string of a given width; text that fits a width."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich.console import Console, RenderableType
 
@@ -23,3 +24,8 @@ def render_text(renderable: RenderableType, width: int, *, color: bool = False) 
     if color:
         return text
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def fitting(forms: Sequence[str], width: int) -> str:
+    """The first of ``forms`` (longest first) no wider than ``width``; the last if none is."""
+    return next((form for form in forms if len(form) <= width), forms[-1])

@@ -1,5 +1,6 @@
 """The decision-boundary panel: a 2-D network's output (or one hidden node's
-activation) painted over the input plane, with the data on top."""
+activation) painted over the input plane, with the data on top; for a regression on
+one input, the fitted curve over the data."""
 
 from __future__ import annotations
 
@@ -10,25 +11,26 @@ from textual.widget import Widget
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.run import planar
+from tui_mlp.core.run import picture
 from tui_mlp.render.boundary import DecisionBoundary
+from tui_mlp.render.fit import FitCurve
 from tui_mlp.render.graph import node_label
 
 
 class BoundaryView(Widget):
     """Paints ``DecisionBoundary`` to fit the panel: the ``after`` network's output over the
     plane of ``data``, or, while a graph panel's cursor is on a hidden node (``focused``: panel
-    id, layer, index), that node's activation in that panel's network."""
+    id, layer, index), that node's activation in that panel's network. For a regression on one
+    input it draws ``FitCurve``: the ``after`` network's fitted curve over the data."""
 
     before: reactive[MLP | None] = reactive(None)
     after: reactive[MLP | None] = reactive(None)
     data: reactive[tuple[Dataset, Dataset | None] | None] = reactive(None, always_update=True)
     focused: reactive[tuple[str, int, int] | None] = reactive(None)
 
-    def __init__(self, *, empty: str, ascii: bool = False, id: str) -> None:
+    def __init__(self, *, ascii: bool = False, id: str) -> None:
         super().__init__(id=id)
         self.border_title = "Decision boundary"
-        self._empty = empty
         self._ascii = ascii
 
     @property
@@ -39,9 +41,14 @@ class BoundaryView(Widget):
         return self.after
 
     @property
+    def kind(self) -> str | None:
+        """What the data allow: ``"plane"``, ``"curve"`` or None (see ``core.run.picture``)."""
+        return None if self.data is None else picture(None, *self.data)
+
+    @property
     def node(self) -> tuple[int, int] | None:
-        """(layer, index) of the focused hidden node, if a hidden node is focused."""
-        if self.focused is None:
+        """(layer, index) of the focused hidden node, if a hidden node is focused over a plane."""
+        if self.focused is None or self.kind != "plane":
             return None
         panel, layer, index = self.focused
         model = self.before if panel == "before" else self.after
@@ -51,18 +58,25 @@ class BoundaryView(Widget):
 
     def watch_focused(self) -> None:
         node = self.node
-        if node is None:
+        if self.kind == "curve":
+            self.border_title = "Fitted curve"
+        elif node is None:
             self.border_title = "Decision boundary"
         else:
             assert self.focused is not None and self.model is not None
             panel = "Before training" if self.focused[0] == "before" else "After training"
             self.border_title = f"{node_label(self.model.layer_sizes, *node)} activation · {panel}"
 
+    def watch_data(self) -> None:
+        self.watch_focused()
+
     def render(self) -> RenderableType:
-        size, model = self.content_size, self.model
-        if model is None or self.data is None or size.width < 4 or size.height < 2 or not planar(model, *self.data):
-            return Text(self._empty, style="dim")
-        train, test = self.data
-        return DecisionBoundary(
-            model, train, test, node=self.node, ascii=self._ascii, width=size.width, height=size.height
-        )
+        size, model, data = self.content_size, self.model, self.data
+        kind = None if model is None or data is None else picture(model, *data)
+        if kind is None or size.width < 4 or size.height < 2:
+            what = "fitted curve" if self.kind == "curve" else "decision boundary"
+            return Text(f"Train to see the {what}.", style="dim")
+        assert model is not None and data is not None
+        if kind == "curve":
+            return FitCurve(model, *data, ascii=self._ascii, width=size.width, height=size.height)
+        return DecisionBoundary(model, *data, node=self.node, ascii=self._ascii, width=size.width, height=size.height)

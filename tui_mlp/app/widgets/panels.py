@@ -1,4 +1,5 @@
-"""The row of panels: Before, After and, for 2-D data, the decision boundary."""
+"""The row of panels: Before, After and, for 2-D data, the decision boundary (for a
+regression on one input, the fitted curve)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.reactive import var
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.run import planar
+from tui_mlp.core.run import picture
 
 from .boundary_view import BoundaryView
 from .network_view import NetworkView
@@ -17,8 +18,8 @@ from .network_view import NetworkView
 class Panels(Horizontal):
     """The ``before`` and ``after`` networks and their decision boundary over ``data``
     (``focused``: the node a graph panel's cursor is on). The boundary panel shows for
-    2-D data, by default only from 100 columns (see app.tcss); ``show_boundary`` True
-    or False overrides that default."""
+    2-D data and for a regression on one input (its fitted curve), by default only from
+    100 columns (see app.tcss); ``show_boundary`` True or False overrides that default."""
 
     before: var[MLP | None] = var(None)
     after: var[MLP | None] = var(None)
@@ -36,15 +37,14 @@ class Panels(Horizontal):
         yield NetworkView("After training", empty="Not trained yet.", ascii=self.ascii, id="after").data_bind(
             model=Panels.after
         )
-        boundary = BoundaryView(empty="Train to see the decision boundary.", ascii=self.ascii, id="boundary")
+        boundary = BoundaryView(ascii=self.ascii, id="boundary")
         yield boundary.data_bind(Panels.before, Panels.after, Panels.data, Panels.focused)
 
     @property
-    def planar(self) -> bool:
-        """Whether a decision boundary can be drawn for the data (and network) shown."""
-        if self.data is None:
-            return False
-        return planar(self.before, *self.data) if self.before is not None else self.data[0].n_inputs == 2
+    def pictured(self) -> bool:
+        """Whether the data (and network) shown can be drawn over their inputs: a decision
+        boundary or a fitted curve."""
+        return self.data is not None and picture(self.before, *self.data) is not None
 
     def watch_before(self) -> None:
         self._place_boundary()
@@ -56,6 +56,6 @@ class Panels(Horizontal):
         self._place_boundary()
 
     def _place_boundary(self) -> None:
-        self.set_class(self.planar, "-planar")
+        self.set_class(self.pictured, "-pictured")
         self.set_class(self.show_boundary is True, "-boundary-on")
         self.set_class(self.show_boundary is False, "-boundary-off")
