@@ -31,6 +31,7 @@ MAX_DEFAULT_ROWS = 40  # body rows when no height is given
 LABELLED_GAP = 7  # " ─┤ " before a weight label, " " after it, then "▸ " before the next column
 PLAIN_GAP = 3  # " " after the node text, "▸ " before the next column
 LABEL_SEP = 1  # spaces between weight labels sharing a line
+NUMBER_WIDTH = 5  # characters of every printed weight and bias (see ``weight_text``)
 
 
 # ---- which neurons and where: small pure helpers ------------------------------------
@@ -103,8 +104,16 @@ def spread(heights: Sequence[int], rows: int) -> list[int]:
 
 
 def weight_text(weight: float) -> str:
-    """A weight as printed on its edge: two decimals with sign (``+0.53``)."""
-    return f"{weight:+.2f}"
+    """A weight or bias as printed: always five characters with its sign, so a drawing's
+    layout never depends on the values (``+0.53``, ``-12.3``, `` +123``, `` +1e5``)."""
+    if math.isfinite(weight):
+        for decimals in (2, 1, 0):
+            text = f"{weight:+.{decimals}f}"
+            if len(text) <= NUMBER_WIDTH:
+                return text.rjust(NUMBER_WIDTH)
+        mantissa, exponent = f"{weight:+.0e}".split("e")
+        return f"{mantissa}e{int(exponent)}".rjust(NUMBER_WIDTH)
+    return f"{weight:+}".rjust(NUMBER_WIDTH)
 
 
 # ---- the plan ---------------------------------------------------------------------
@@ -284,7 +293,7 @@ def check_ranking(layer_sizes: Sequence[int], ranking: Sequence[np.ndarray]) -> 
 
 def node_text(subject: Subject, layer: int, index: int) -> NodeText:
     """``h3 b=+0.53`` (and ``a=0.97`` with a sample)."""
-    bias = f" b={subject.model.biases[layer - 1][index]:+.2f}" if layer > 0 else ""
+    bias = f" b={weight_text(subject.model.biases[layer - 1][index])}" if layer > 0 else ""
     activation = "" if subject.outputs is None else f" a={subject.outputs[layer][index]:.2f}"
     return NodeText(node_label(subject.model.layer_sizes, layer, index), bias, activation)
 

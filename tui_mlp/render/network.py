@@ -57,8 +57,8 @@ class NetworkDiagram:
 
     ``focus`` = (layer, index) highlights that neuron and its edges; ``sample``
     is one input row whose activation each neuron then shows; ``ascii`` draws
-    with 7-bit characters only; ``height`` overrides the rows given by Rich
-    (the diagram is never taller than it); ``keys`` mentions the app's keys
+    with 7-bit characters only; ``height`` and ``width`` override the rows and
+    columns given by Rich (the diagram is never bigger); ``keys`` mentions the app's keys
     (``w`` for the weight table) where weights are left out; ``ranking`` chooses
     the neurons of tall layers (see ``layout.plan``).
     """
@@ -72,6 +72,7 @@ class NetworkDiagram:
         sample: np.ndarray | None = None,
         ascii: bool = False,
         height: int | None = None,
+        width: int | None = None,
         keys: bool = True,
         ranking: Sequence[np.ndarray] | None = None,
     ) -> None:
@@ -79,6 +80,7 @@ class NetworkDiagram:
             model, title=title, focus=focus, sample=sample, ascii=ascii, keys=keys, ranking=ranking
         )
         self.height = height
+        self.width = width
 
     def layout(self, width: int, height: int | None) -> Plan:
         """The plan of this diagram at ``width`` × ``height`` (None: any height)."""
@@ -86,10 +88,12 @@ class NetworkDiagram:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         narrowest, natural = width_range(self.subject)
-        return Measurement(min(narrowest, options.max_width), min(natural, options.max_width))
+        widest = min(options.max_width, self.width or options.max_width)
+        return Measurement(min(narrowest, widest), min(natural, widest))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for row in paint(self.layout(options.max_width, self.height or options.height)):
+        width = min(options.max_width, self.width or options.max_width)
+        for row in paint(self.layout(width, self.height or options.height)):
             yield from row
             yield Segment.line()
 

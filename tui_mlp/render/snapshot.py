@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .ascii import AsciiOnly
 from .boundary import DecisionBoundary, Picture
 from .chart import loss_chart_text
 from .fit import FitCurve
+from .layout import ranked
 from .network import NetworkDiagram
 from .table import WeightTable
 from .text import render_text
@@ -69,9 +71,10 @@ def snapshot_renderable(
     input: the fitted curve) sits beside the loss chart (below it when narrow). With
     ``ascii``, every character is 7-bit ASCII."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
-    diagrams = [_network(before, "Before training", ascii, view.tables)]
+    ranking = ranked(before)  # both panels show the same neurons: the starting network's most important
+    diagrams = [_network(before, "Before training", ascii, view.tables, ranking)]
     if after is not None:
-        diagrams.append(_network(after, "After training", ascii, view.tables))
+        diagrams.append(_network(after, "After training", ascii, view.tables, ranking))
     else:
         diagrams.append(Text("After training: not trained yet", style="bold"))
     if panel < width:
@@ -110,11 +113,11 @@ def snapshot_renderable(
     return AsciiOnly(snapshot) if ascii else snapshot
 
 
-def _network(model: MLP, title: str, ascii: bool, tables: bool) -> RenderableType:
-    """``model`` drawn as a graph, or titled weight tables."""
+def _network(model: MLP, title: str, ascii: bool, tables: bool, ranking: Sequence[np.ndarray]) -> RenderableType:
+    """``model`` drawn as a graph, or titled weight tables, showing the neurons ``ranking`` puts first."""
     if tables:
-        return Group(Text(title, style=palette.TITLE), WeightTable(model, ascii=ascii))
-    return NetworkDiagram(model, title=title, ascii=ascii, height=DIAGRAM_HEIGHT, keys=False)
+        return Group(Text(title, style=palette.TITLE), WeightTable(model, ascii=ascii, ranking=ranking))
+    return NetworkDiagram(model, title=title, ascii=ascii, height=DIAGRAM_HEIGHT, keys=False, ranking=ranking)
 
 
 def snapshot_text(renderable: RenderableType, width: int, suffix: str) -> str:

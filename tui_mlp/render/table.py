@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -13,7 +15,7 @@ from tui_mlp.core import MLP
 
 from . import palette
 from .graph import node_label
-from .layout import most_important, ranked
+from .layout import check_ranking, most_important, ranked, weight_text
 from .text import fitting
 
 MAX_ROWS = 32  # rows (source neurons) shown per layer; the most important are kept
@@ -26,14 +28,26 @@ class WeightTable:
     by value. Big layers keep their most important rows and columns (and the
     focused neuron's) and say how many are left out."""
 
-    def __init__(self, model: MLP, *, focus: tuple[int, int] | None = None, ascii: bool = False) -> None:
+    def __init__(
+        self,
+        model: MLP,
+        *,
+        focus: tuple[int, int] | None = None,
+        ascii: bool = False,
+        ranking: Sequence[np.ndarray] | None = None,
+        width: int | None = None,
+    ) -> None:
+        """``ranking``: per layer every neuron, most important first; big layers keep the first
+        (default: by this network's |w|; pass another's to show the same rows and columns);
+        ``width`` caps the width Rich gives."""
         self.model = model
+        self.width = width
         self.focus = focus
         self.ascii = ascii
-        self.ranking = ranked(model)
+        self.ranking = ranked(model) if ranking is None else check_ranking(model.layer_sizes, ranking)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+        width = min(options.max_width, self.width or options.max_width)
         max_columns = max((width - 8) // CELL_WIDTH, 1)
         for layer in range(self.model.n_layers):
             yield from self.layer_table(layer, max_columns, width)
@@ -84,4 +98,4 @@ class WeightTable:
 
     def cell(self, value: float, scale: float, focused: bool) -> Text:
         style = palette.weight_shade(value, scale) + (palette.FOCUS if focused else Style())
-        return Text(f"{value:+.2f}", style=style)
+        return Text(weight_text(value), style=style)

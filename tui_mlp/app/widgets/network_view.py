@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -47,6 +48,8 @@ class NetworkView(VerticalScroll, can_focus=True):
     ]
 
     model: var[MLP | None] = var(None, init=False)  # redraw() repaints what changed
+    ranking: var[tuple[np.ndarray, ...] | None] = var(None, init=False)  # which neurons big layers show
+    node: var[tuple[int, int] | None] = var(None, init=False)  # a neuron focused in another panel
     show_table: reactive[bool] = reactive(False)
     cursor: reactive[tuple[int, int]] = reactive((0, 0))
 
@@ -76,6 +79,14 @@ class NetworkView(VerticalScroll, can_focus=True):
             self.cursor = (layer, min(self.cursor[1], model.layer_sizes[layer] - 1))
         self.redraw()
 
+    def watch_ranking(self) -> None:
+        self._version += 1
+        self.redraw()
+
+    def watch_node(self) -> None:
+        if not self.has_focus:
+            self.redraw()
+
     def redraw(self) -> None:
         """Repaint from the current model, mode, size and focus (each drawing is drawn once: ``RenderCache``)."""
         if self.is_mounted:
@@ -88,18 +99,30 @@ class NetworkView(VerticalScroll, can_focus=True):
             self.post_message(NodeFocused(self.id or "", *self.cursor))
 
     def _drawing(self) -> RenderableType:
-        """The weight tables or the diagram (its width comes from the panel when it is rendered)."""
+        """The weight tables or the diagram, at the size every graph panel has (``_drawing_size``)."""
         model, ascii = self.model, self._ascii
         if model is None:
             return Text(self._empty, style="dim")
-        focus = self.cursor if self.has_focus else None
+        focus = self.cursor if self.has_focus else self.node
+        ranking = self.ranking
+        if ranking is not None and tuple(map(len, ranking)) != model.layer_sizes:
+            ranking = None  # a new run's starting network is shown before this panel's
+        width, height = self._drawing_size()
+        key = (self._version, focus, self.show_table, width, height)
         if self.show_table:
             return self._cache.drawing(
-                (self._version, focus, "table"), lambda: WeightTable(model, focus=focus, ascii=ascii)
+                key, lambda: WeightTable(model, focus=focus, ascii=ascii, ranking=ranking, width=width)
             )
-        height = max(self.scrollable_content_region.height, 3)
-        key = (self._version, focus, "diagram", height)
-        return self._cache.drawing(key, lambda: NetworkDiagram(model, focus=focus, ascii=ascii, height=height))
+        return self._cache.drawing(
+            key, lambda: NetworkDiagram(model, focus=focus, ascii=ascii, height=height, width=width, ranking=ranking)
+        )
+
+    def _drawing_size(self) -> tuple[int, int]:
+        """The smallest width and height of the graph panels shown, so that Before and
+        After lay out alike (their widths can differ by a column)."""
+        views = [view for view in self.screen.query(NetworkView) if view.display] or [self]
+        regions = [view.scrollable_content_region for view in views]
+        return min(r.width for r in regions), max(min(r.height for r in regions), 3)
 
     def action_move(self, layers: int, nodes: int) -> None:
         """Move the node cursor ``layers`` columns and ``nodes`` rows, staying on the network."""

@@ -3,6 +3,7 @@ regression on one input, the fitted curve)."""
 
 from __future__ import annotations
 
+import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
@@ -10,6 +11,7 @@ from textual.reactive import var
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.run import picture
+from tui_mlp.render.layout import ranked
 
 from .boundary_view import BoundaryView
 from .network_view import NetworkView
@@ -19,13 +21,19 @@ class Panels(Horizontal):
     """The ``before`` and ``after`` networks and their decision boundary over ``data``
     (``focused``: the node a graph panel's cursor is on). The boundary panel shows for
     2-D data and for a regression on one input (its fitted curve), by default only from
-    100 columns (see app.tcss); ``show_boundary`` True or False overrides that default."""
+    100 columns (see app.tcss); ``show_boundary`` True or False overrides that default.
+
+    Before and After are drawn alike, so value compares with value: the same neurons
+    (the starting network's most important, kept while it trains), the focused one in
+    both, at the same size and so in the same places."""
 
     before: var[MLP | None] = var(None)
     after: var[MLP | None] = var(None)
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True)
     focused: var[tuple[str, int, int] | None] = var(None)
     show_boundary: var[bool | None] = var(None)
+    ranking: var[tuple[np.ndarray, ...] | None] = var(None)
+    node: var[tuple[int, int] | None] = var(None)  # the focused neuron, if a graph panel has one
 
     def __init__(self, *, ascii: bool, id: str) -> None:
         super().__init__(id=id)
@@ -33,10 +41,9 @@ class Panels(Horizontal):
 
     def compose(self) -> ComposeResult:
         before = NetworkView("Before training", empty="No network yet.", ascii=self.ascii, id="before")
-        yield before.data_bind(model=Panels.before)
-        yield NetworkView("After training", empty="Not trained yet.", ascii=self.ascii, id="after").data_bind(
-            model=Panels.after
-        )
+        yield before.data_bind(Panels.ranking, Panels.node, model=Panels.before)
+        after = NetworkView("After training", empty="Not trained yet.", ascii=self.ascii, id="after")
+        yield after.data_bind(Panels.ranking, Panels.node, model=Panels.after)
         boundary = BoundaryView(ascii=self.ascii, id="boundary")
         yield boundary.data_bind(Panels.before, Panels.after, Panels.data, Panels.focused)
 
@@ -46,8 +53,12 @@ class Panels(Horizontal):
         boundary or a fitted curve."""
         return self.data is not None and picture(self.before, *self.data) is not None
 
-    def watch_before(self) -> None:
+    def watch_before(self, before: MLP | None) -> None:
+        self.ranking = None if before is None else ranked(before)
         self._place_boundary()
+
+    def watch_focused(self, focused: tuple[str, int, int] | None) -> None:
+        self.node = focused[1:] if focused and focused[0] in ("before", "after") else None
 
     def watch_data(self) -> None:
         self._place_boundary()
