@@ -22,7 +22,7 @@ from .core.datasets import DATASETS, load_dataset
 from .core.files import check_output_path, same_file
 from .core.losses import LOSSES, get_loss
 from .core.memory import ADVICE
-from .core.metrics import format_score, format_scores
+from .core.metrics import format_loss, format_scores, format_seed_loss
 from .core.optimizers import OPTIMIZERS
 from .core.params import ParamsError, save_params
 from .core.parse import (
@@ -292,7 +292,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         status = _save(args.save, run)
     if args.snapshot is not None:  # written for a failed run too: it shows how it failed
         status = _write_snapshot(args, run) or status
-    print(f"End of Training - Total Error (Loss): {format_score('loss', result.final_loss)}")
+    print(f"End of Training - Total Error (Loss): {format_seed_loss(run.final_loss)}")
     if result.reason is StopReason.CANCELLED:
         return EXIT_INTERRUPTED
     if result.reason is StopReason.DIVERGED:
@@ -390,7 +390,7 @@ def _headless(args: argparse.Namespace) -> int:
 def _progress_reporter(epochs: int) -> Iterator[Callable[[Progress], None]]:
     """A Rich progress bar on a terminal; plain periodic lines otherwise."""
     if not sys.stdout.isatty():
-        yield lambda p: print(f"epoch {p.epoch:,}/{p.epochs:,}  loss {p.loss:.6f}", flush=True)
+        yield lambda p: print(f"epoch {p.epoch:,}/{p.epochs:,}  loss {format_loss(p.loss)}", flush=True)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -403,7 +403,7 @@ def _progress_reporter(epochs: int) -> Iterator[Callable[[Progress], None]]:
     )
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("train", total=epochs, loss="…")
-        yield lambda p: bar.update(task, completed=p.epoch, loss=f"{p.loss:.6f}")
+        yield lambda p: bar.update(task, completed=p.epoch, loss=format_loss(p.loss))
 
 
 def format_parameters(when: str, model: MLP) -> str:

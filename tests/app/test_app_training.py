@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from app_helpers import SIZE, app_test, cli_run, make_app, region_text, result, settle, status_text, train_to_end
+from textual.app import App, ComposeResult
 
+from tui_mlp.app.widgets.status import RunStatus, StatusLine
 from tui_mlp.core import MLP, StopReason, train
 from tui_mlp.core.datasets import load_dataset
 
@@ -138,3 +140,29 @@ async def test_the_log_scale_stays_on_for_the_next_run() -> None:
         assert app.is_running and app._exception is None
         chart = region_text(app, "#loss")
         assert "loss (log scale)" in chart and "last 0.5243" in chart
+
+
+@app_test
+async def test_the_status_line_shows_no_loss_until_there_is_one_and_losses_as_the_chart_does() -> None:
+    class Status(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StatusLine(id="status", timing=False)
+
+    app = Status()
+    async with app.run_test(size=SIZE) as pilot:
+        line = app.query_one(StatusLine)
+        line.status = RunStatus("seed 1", 200_000)
+        await pilot.pause()
+        assert str(line.render()) == "epoch 0 / 200,000 · loss – · training · seed 1"
+        line.status = RunStatus("seed 1", 200_000, "done: 200,000 epochs", 200_000, 9.8171e-06)
+        await pilot.pause()
+        assert str(line.render()) == "epoch 200,000 / 200,000 · loss 9.817e-06 · done: 200,000 epochs · seed 1"
+
+
+@app_test
+async def test_a_finished_run_shows_the_same_loss_in_the_status_and_the_chart() -> None:
+    app = make_app(seed=0, epochs=300)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        assert "loss 0.5243 ·" in status_text(app)
+        assert "last 0.5243, lowest 0.5243" in region_text(app, "#loss")

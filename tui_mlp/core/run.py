@@ -4,6 +4,7 @@ during training, and how training ended. The same settings give the same numbers
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ import numpy as np
 
 from .datasets import Dataset
 from .memory import estimate_bytes, require_memory
-from .metrics import format_score, scores
+from .metrics import format_loss, format_score, scores
 from .mlp import MLP
 from .params import check_fits, load_params, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
@@ -92,6 +93,17 @@ class Run:
         return self.result
 
     @property
+    def final_loss(self) -> float:
+        """The loss training ended with: the last epoch's, or, if no epoch ran (``--epochs 0``
+        evaluates a network), the network's loss on the training data; NaN before it ends."""
+        if self.result is None:
+            return math.nan
+        if self.result.epochs_run:
+            return self.result.final_loss
+        with np.errstate(all="ignore"):
+            return self.model.loss(self.train.X, self.train.y)
+
+    @property
     def planar(self) -> bool:
         """Whether a decision boundary can be drawn: the network and its data have 2 inputs."""
         return planar(self.before, self.train, self.test)
@@ -123,7 +135,7 @@ class Run:
             described |= {
                 "epochs": f"{self.result.epochs_run:,} of {self.result.epochs:,}",
                 "stopped": self.result.describe(),
-                "final loss": format_score("loss", self.result.final_loss),
+                "final loss": format_loss(self.final_loss),
             }
         if trained is not None:
             described |= {name: format_score(name, value) for name, value in self.scores(trained)}
@@ -134,7 +146,7 @@ class Run:
         record = self.training.record() | self.data.record() | {"seed": self.seed}
         if self.result is not None:
             result = self.result
-            record |= {"epochs": result.epochs_run, "final_loss": result.final_loss, "stopped": result.reason.value}
+            record |= {"epochs": result.epochs_run, "final_loss": self.final_loss, "stopped": result.reason.value}
         if self.train.scaling is not None:
             mean, std = self.train.scaling
             record["scaling"] = {"mean": mean.tolist(), "std": std.tolist()}
