@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import numpy as np
 from app_helpers import SIZE, app_test, make_app, region_text, train_to_end
+from rich.console import Console
 
 from tui_mlp.app import MLPApp
+from tui_mlp.app.widgets.node_details import describe_node
 from tui_mlp.core import MLP
+from tui_mlp.core.datasets import load_dataset
 from tui_mlp.core.params import load_params, save_params
 
 
@@ -29,17 +33,46 @@ async def test_arrows_move_the_node_cursor_and_the_details_follow() -> None:
         assert view.cursor == (1, 2)
         text = details(app)
         bias = app.after_model.biases[0][2]
-        assert "h3" in text and f"{bias:+.4f}" in text
+        assert "h3" in text and f"{bias:+.3f}" in text
         assert f"{app.after_model.weights[0][0, 2]:+.3f}" in text  # incoming from x1
         assert f"{app.after_model.weights[1][2, 1]:+.3f}" in text  # outgoing to y2
         hidden = app.after_model.activations(app.run_state.train.X)[1][:, 2]
-        for value in hidden:
-            assert f"{value:.4f}" in text
+        for value in hidden[:3]:  # the samples in view
+            assert f"{value:+.3f}" in text
         await pilot.press("right", "right", "down", "down", "down")
         assert view.cursor == (2, 1)
         assert "y2" in details(app)
         await pilot.press("left", "left", "left", "up", "up")
         assert view.cursor[0] == 0 and view.cursor[1] >= 0
+
+
+def node_text(name: str, width: int = 70) -> list[str]:
+    """The node pane's lines for hidden node h1 of a 3-neuron network on dataset ``name``."""
+    data = load_dataset(name, 0)
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(describe_node(MLP([data.n_inputs, 3, data.n_outputs], seed=0), 1, 0, data))
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+def test_the_node_pane_writes_every_number_alike_and_names_each_samples_target() -> None:
+    """Output, target (the class name where the data names its classes) and inputs per sample."""
+    lines = node_text("gaussians")
+    assert lines[1:4] == ["bias +0.000", "in   x1 +0.300 x2 -1.059", "out  y1 +0.213 y2 +0.459 y3 +0.087"]
+    assert lines[4:6] == [" #   output  target  inputs", " 1   +0.369  a       +0.031 +0.517"]
+    assert lines[-1] == "… 176 more"
+    assert node_text("seed")[5:9] == [
+        " 1  +0.743  0 0     +1.000 +0.000 +0.000 +1.000",
+        " 2  +0.332  0 1     +0.000 +1.000 +1.000 +0.000",
+        " 3  +0.541  1 0     +1.000 +1.000 +0.000 +1.000",
+        " 4  +0.732  1 1     +0.000 +0.000 +1.000 +1.000",
+    ]
+    assert node_text("sine")[5] == " 1   +0.417  -0.076  -0.995"
+    assert node_text("moons")[5] == " 1   +0.347  0       -0.641 +0.416"
+
+
+def test_a_narrow_node_pane_wraps_the_inputs_and_cuts_no_heading() -> None:
+    lines = node_text("seed", width=28)
+    assert lines[5:8] == [" #  output  target  inputs", " 1  +0.743  0 0     +1.000", "                    +0.000"]
 
 
 @app_test
