@@ -19,6 +19,7 @@ from .core import MLP, TrainControl, TrainResult
 from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .core.csvdata import DataError
 from .core.datasets import DATASETS, load_dataset
+from .core.echo import counted
 from .core.files import check_output_path, same_file
 from .core.losses import LOSSES, get_loss
 from .core.memory import ADVICE
@@ -277,7 +278,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     test = f", {len(run.test.X)} held out for testing" if run.test else ""
     print(
         f"Network {sizes} ({model.activation} hidden, {model.output_activation} output, loss {model.loss_name}); "
-        f"data {data.label} ({len(run.train.X)} training samples{test}); {training.epochs:,} epochs of "
+        f"data {data.label} ({counted(len(run.train.X), 'training sample')}{test}); "
+        f"{counted(training.epochs, 'epoch')} of "
         f"{training.optimizer} at learning rate {training.learning_rate:g}; "
         f"seed {run.seed}"
     )

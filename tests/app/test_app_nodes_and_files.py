@@ -157,7 +157,7 @@ async def test_loading_a_network_that_does_not_fit_its_data_changes_nothing(tmp_
         assert app.query_one("#dataset").value == "moons"
         assert np.array_equal(app.query_one("#before").model.parameters(), before)
         assert str(app.query_one("#status").render()) == status
-        assert any("does not fit 'xor' (2 inputs, 1 output" in n.message for n in app._notifications)
+        assert any("does not fit 'xor' (2 inputs, 1 output)" in n.message for n in app._notifications)
 
 
 async def type_path(pilot, command: str, path: str) -> None:

@@ -354,3 +354,13 @@ def test_bad_training_arguments_are_refused(options, message):
     with pytest.raises(ValueError, match=message):
         train(model, SEED.X, SEED.y, **arguments)
     np.testing.assert_array_equal(model.parameters(), before)
+
+
+def test_one_epoch_is_counted_in_the_singular() -> None:
+    done = train(MLP([4, 2, 2], seed=0), SEED.X, SEED.y, 1, 0.1)
+    assert done.describe() == "done: 1 epoch"
+    control = TrainControl()
+    control.cancel()
+    assert train(MLP([4, 2, 2], seed=0), SEED.X, SEED.y, 1, 0.1, control=control).describe() == (
+        "cancelled after 0 of 1 epoch"
+    )

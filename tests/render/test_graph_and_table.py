@@ -61,3 +61,8 @@ def test_weight_table_of_a_big_layer_fits_and_says_what_is_left_out() -> None:
     text = render_text(WeightTable(MLP([784, 256, 10], seed=0), ascii=True), 80)
     assert text.isascii() and max(map(len, text.splitlines())) <= 80
     assert "752 rows" in text
+
+
+def test_one_row_left_out_is_counted_in_the_singular() -> None:
+    text = render_text(WeightTable(MLP([33, 2, 1], seed=0), ascii=True), 80)
+    assert "most important shown; 1 row left out" in " ".join(text.split())

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tui_mlp.core import MLP
+from tui_mlp.core.echo import counted
 
 from . import palette
 from .graph import node_label
@@ -46,9 +47,9 @@ class WeightTable:
         scale = float(np.nanmax(np.abs(weights))) if weights.size else 0.0
         left_out = []
         if len(rows) < sizes[layer]:
-            left_out.append(f"{sizes[layer] - len(rows)} rows")
+            left_out.append(counted(sizes[layer] - len(rows), "row"))
         if len(columns) < sizes[layer + 1]:
-            left_out.append(f"{sizes[layer + 1] - len(columns)} columns")
+            left_out.append(counted(sizes[layer + 1] - len(columns), "column"))
         title = f"weights {layer + 1}: {sizes[layer]} → {sizes[layer + 1]}"
         if self.ascii:
             title = title.replace("→", "->")
