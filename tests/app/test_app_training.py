@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-from app_helpers import SIZE, app_test, cli_run, make_app, region_text, result, settle, status_text, train_to_end
+from app_helpers import (
+    SIZE,
+    app_test,
+    cli_run,
+    make_app,
+    region_text,
+    result,
+    screen_text,
+    settle,
+    status_text,
+    train_to_end,
+)
 from textual.app import App, ComposeResult
 
 from tui_mlp.app.widgets.status import RunStatus, StatusLine
@@ -166,3 +177,34 @@ async def test_a_finished_run_shows_the_same_loss_in_the_status_and_the_chart() 
         await train_to_end(pilot)
         assert "loss 0.5243 ·" in status_text(app)
         assert "last 0.5243, lowest 0.5243" in region_text(app, "#loss")
+
+
+@app_test
+async def test_the_footer_offers_resume_while_paused_and_help_lists_space_once() -> None:
+    app = make_app(seed=0, epochs=LONG)
+    async with app.run_test(size=SIZE) as pilot:
+        footer = lambda: region_text(app, "Footer")  # noqa: E731
+        await pilot.press("enter")
+        app.query_one("#before").focus()
+        await pilot.pause()
+        assert "space Pause" in footer()
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.run_state.control.paused
+        assert "space Resume" in footer() and "Pause" not in footer()
+        await pilot.press("space")
+        await pilot.pause()
+        assert not app.run_state.control.paused and "space Pause" in footer()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "space Resume" in footer()
+        app.query_one("#hidden").focus()
+        await pilot.press("enter")  # a new run, not paused
+        app.query_one("#before").focus()
+        await pilot.pause()
+        assert not app.run_state.control.paused and "space Pause" in footer()
+        await pilot.press("escape", "f1")
+        help_text = screen_text(app)
+        assert help_text.count("Pause or resume training") == 1 and "Resume the paused" not in help_text
+        await pilot.press("escape")
+        await settle(pilot)

@@ -66,6 +66,7 @@ class MLPApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Cancel training; the partial result stays"),
         Binding("space", "pause", "Pause", tooltip="Pause or resume training (outside the text fields)"),
+        Binding("space", "resume", "Resume", tooltip="Resume the paused training"),  # shown instead while paused
         Binding("w", "toggle_table", "Weights", tooltip="Switch the panels between graph and weight tables"),
         Binding("b", "toggle_boundary", "Boundary", tooltip="Show or hide the decision boundary (2-D data)"),
         Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
@@ -82,6 +83,7 @@ class MLPApp(App[None]):
     focused_node: var[tuple[str, int, int] | None] = var(None, init=False)
     status: var[RunStatus | str] = var(START_TEXT, init=False)
     show_boundary: var[bool | None] = var(None, init=False)  # None: shown from 100 columns
+    paused: var[bool] = var(False, bindings=True, init=False)  # the footer offers Resume instead of Pause
 
     def __init__(
         self,
@@ -190,6 +192,18 @@ class MLPApp(App[None]):
     def action_pause(self) -> None:
         """Pause a running run, or resume a paused one."""
         self.status = self.live.toggle_pause(self.run_state, self.status)
+
+    action_resume = action_pause  # the same key, offered as what it does while paused
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Space is Pause while training runs, Resume while it is paused."""
+        if action in ("pause", "resume"):
+            return self.paused == (action == "resume")
+        return True
+
+    def watch_status(self) -> None:
+        run = self.run_state
+        self.paused = run is not None and run.in_progress and run.control.paused
 
     async def action_quit(self) -> None:
         self._cancel_run()
