@@ -6,7 +6,7 @@ import io
 import os
 
 import numpy as np
-from app_helpers import SIZE, app_test, make_app, region_text, train_to_end
+from app_helpers import SIZE, app_test, make_app, region_text, status_text, train_to_end
 from rich.console import Console
 
 from tui_mlp.app import MLPApp
@@ -14,6 +14,7 @@ from tui_mlp.app.widgets.node_details import describe_node
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import load_dataset
 from tui_mlp.core.params import load_params, save_params
+from tui_mlp.core.run import Loaded
 
 
 def details(app: MLPApp) -> str:
@@ -138,7 +139,48 @@ async def test_palette_exports_svg_and_saves_and_loads_parameters(tmp_path) -> N
             assert np.array_equal(other.query_one("#before").model.parameters(), model.parameters())
             await train_to_end(pilot2)
             assert np.array_equal(other.run_state.before.parameters(), model.parameters())
-            assert "loaded from" in str(other.query_one("#status").render())
+            assert "loaded from p.json" in str(other.query_one("#status").render())
+
+
+@app_test
+async def test_opening_a_file_names_it_and_says_what_train_does(tmp_path) -> None:
+    folder = tmp_path / ("long-folder-name-" * 4)
+    folder.mkdir()
+    path = folder / "net.json"
+    save_params(path, MLP((4, 3, 2), "tanh", seed=0))
+    app = MLPApp(loaded=Loaded.read(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert status_text(app) == "Loaded net.json (4-3-2, tanh): Train goes on training it."
+
+
+def message_text(app: MLPApp, selector: str) -> str:
+    """The words of a message below the fields (wrapped to the terminal), on one line."""
+    return " ".join(str(app.query_one(selector).render()).split()) if app.query_one(selector).display else ""
+
+
+@app_test
+async def test_fields_that_no_longer_describe_the_loaded_network_say_so_before_train() -> None:
+    app = make_app(model=MLP((4, 5, 2), seed=3), epochs=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert message_text(app, "#note") == ""
+        await pilot.press("backspace", "8")
+        new = "⚠ Train starts a new network from the seed, not net.json"
+        assert message_text(app, "#note") == f"{new} (Hidden neurons 5): set that again to go on training it"
+        app.query_one("#activation").value = "tanh"
+        await pilot.pause()
+        assert "(Hidden neurons 5, Activation sigmoid): set those again" in message_text(app, "#note")
+        app.query_one("#hidden").focus()
+        await train_to_end(pilot)
+        assert message_text(app, "#note") == ""  # said; the person chose
+        assert app.run_state.before.layer_sizes == (4, 8, 2) and "· seed " in status_text(app)
+        app.query_one("#activation").value = "sigmoid"
+        app.query_one("#hidden").focus()
+        await pilot.press("backspace", "5")
+        assert message_text(app, "#note") == ""
+        await train_to_end(pilot)
+        assert "loaded from net.json" in status_text(app)
 
 
 @app_test

@@ -134,7 +134,7 @@ async def test_divergence_stops_and_keeps_the_last_finite_network() -> None:
         assert run.reason is StopReason.DIVERGED
         assert f"diverged at epoch {run.diverged_at}" in status_text(app)
         assert np.isfinite(app.after_model.parameters()).all()
-        assert "loaded from --load" in status_text(app)
+        assert "loaded from net.json" in status_text(app)
 
 
 @app_test

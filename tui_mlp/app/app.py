@@ -216,10 +216,11 @@ class MLPApp(App[None]):
         self._cancel_run()
         self.session.loaded = loaded
         self.run_state = None
-        self.query_one(ControlBar).show_network(loaded.model)
+        self.query_one(ControlBar).show_loaded(loaded)
         self.before, self.after_model, self.losses = loaded.model, loaded.model.copy(), np.empty(0)
         self._preview()
-        self.status = f"Loaded {loaded.path}: Train continues from this network."
+        sizes = "-".join(map(str, loaded.model.layer_sizes))
+        self.status = f"Loaded {loaded.name} ({sizes}, {loaded.model.activation}): Train goes on training it."
 
     def _preview(self) -> None:
         """Before a run exists, the panels show the data the dataset field names."""

@@ -12,12 +12,15 @@ from typing import Any
 import numpy as np
 
 from .datasets import Dataset
+from .echo import shown
 from .memory import estimate_bytes, require_memory
 from .metrics import format_loss, format_score, scores
 from .mlp import MLP
 from .params import check_fits, load_params, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
 from .trainer import TrainResult
+
+NAME_CHARS = 32  # a file's name in a message, at most (and an ellipsis)
 
 
 class SizeError(ValueError):
@@ -37,6 +40,11 @@ class Loaded:
         """The network in the parameter file ``path`` (ParamsError if it cannot be used)."""
         model, training = load_params(path)
         return cls(model, os.fspath(path), training)
+
+    @property
+    def name(self) -> str:
+        """The file's name as messages show it: its last part, on one line, not at length."""
+        return shown(os.path.basename(self.path) or self.path, NAME_CHARS)
 
     @property
     def scaling(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -79,7 +87,7 @@ class Run:
             seed = pick_seed(seed if seed is not None else saved_seed)
             train, test = data.prepare(seed, loaded.scaling)
             check_fits(loaded.model, loaded.path, data.label, (train.n_inputs, train.n_outputs))
-            before, origin = loaded.model.copy(), f"loaded from {loaded.path}"
+            before, origin = loaded.model.copy(), f"loaded from {loaded.name}"
         return cls(training, data, seed, train, test, before, before.copy(), origin)
 
     def require_memory(self, **options: Any) -> None:

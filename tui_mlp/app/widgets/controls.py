@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from tui_mlp.core.activations import HIDDEN_ACTIVATIONS
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import DATASETS
-from tui_mlp.core.mlp import MLP, check_layer_sizes
+from tui_mlp.core.mlp import check_layer_sizes
 from tui_mlp.core.optimizers import OPTIMIZERS
 from tui_mlp.core.parse import (
     parse_activation,
@@ -36,10 +36,11 @@ from tui_mlp.core.parse import (
     parse_seed,
     parse_weight_decay,
 )
+from tui_mlp.core.run import Loaded
 from tui_mlp.core.specs import FIXED_DATASETS, DataSpec, Settings
 
 from ..messages import TrainRequested
-from ..session import data_shape
+from ..session import data_shape, unlike
 
 HIDDEN_PROMPT = "Enter the number of hidden layer neurons"
 
@@ -163,6 +164,7 @@ class ControlBar(Vertical):
         self.settings = settings
         data = settings.data
         self.table = Table(data.csv_file, data.targets) if data.csv_file else None
+        self.loaded: Loaded | None = None  # the network Train goes on training while the fields describe it
 
     def _initial(self, name: str) -> object:
         spec = FIELDS[name]
@@ -187,7 +189,9 @@ class ControlBar(Vertical):
                     control = Input(_text(value), placeholder=spec.placeholder, id=name, compact=True)
                 yield Field(name, control)
             yield Button("Train ⏎", id="train", variant="primary", compact=True, tooltip="Build a network and train it")
-        yield Static(id="errors")
+        with Vertical(id="messages"):  # over the panels, below the fields: nothing moves when they appear
+            yield Static(id="errors")
+            yield Static(id="note")
 
     def on_mount(self) -> None:
         self._enable_generated()
@@ -200,10 +204,12 @@ class ControlBar(Vertical):
         """Replace the text (or choice) of field ``name``."""
         self.query_one(f"#{name}").value = value
 
-    def show_network(self, model: MLP) -> None:
-        """Put ``model``'s hidden sizes and activation in their fields."""
-        self.set_value("hidden", _text(model.layer_sizes[1:-1]))
-        self.set_value("activation", model.activation)
+    def show_loaded(self, loaded: Loaded) -> None:
+        """Put the ``loaded`` network's hidden sizes and activation in their fields; while
+        they describe it, Train goes on training it."""
+        self.loaded = loaded
+        self.set_value("hidden", _text(loaded.model.layer_sizes[1:-1]))
+        self.set_value("activation", loaded.model.activation)
 
     def data_spec(self, noise: float | None = None, samples: int | None = None) -> DataSpec:
         """The data the dataset field names (with ``noise`` and ``samples`` for generated ones)."""
@@ -261,6 +267,26 @@ class ControlBar(Vertical):
         self.query_one("#errors", Static).update("\n".join(lines))
         self.set_class(bool(errors), "-invalid")
 
+    def _note_loaded(self, shown: bool = True) -> None:
+        """Say, before Train, that the fields no longer describe the loaded network."""
+        note = ""
+        if shown and self.loaded is not None:
+            try:
+                hidden = parse_hidden(self.value("hidden"))
+            except ValueError:  # the error is shown on Train
+                hidden = tuple(self.loaded.model.layer_sizes[1:-1])
+            training = replace(self.settings.training, hidden=hidden, activation=self.value("activation"))
+            differing = unlike(self.loaded.model, training)
+            if differing:
+                values = ", ".join(f"{FIELDS[name].label} {value}" for name, value in differing.items())
+                again = "that" if len(differing) == 1 else "those"
+                note = (
+                    f"⚠ Train starts a new network from the seed, not {self.loaded.name} ({values}): "
+                    f"set {again} again to go on training it"
+                )
+        self.query_one("#note", Static).update(note)
+        self.set_class(bool(note), "-note")
+
     def _enable_generated(self) -> None:
         for name in GENERATED_ONLY:
             self.query_one(f"#{name}", Input).disabled = not self.generated
@@ -269,6 +295,7 @@ class ControlBar(Vertical):
         """Post ``TrainRequested`` if every field is valid."""
         settings = self.read()
         if settings is not None:
+            self._note_loaded(shown=False)  # said: the person chose
             self.post_message(TrainRequested(settings))
 
     @on(Input.Submitted)
@@ -283,5 +310,7 @@ class ControlBar(Vertical):
         """Clear a field's message as soon as its text becomes valid."""
         if event.control.id == "dataset":
             self._enable_generated()
+        if event.control.id in ("hidden", "activation"):
+            self._note_loaded()
         if self.has_class("-invalid"):
             self.read()
