@@ -26,6 +26,8 @@ from tui_mlp.core.datasets import DATASETS
 from tui_mlp.core.mlp import check_layer_sizes
 from tui_mlp.core.optimizers import OPTIMIZERS
 from tui_mlp.core.parse import (
+    FULL_BATCH,
+    RANDOM_SEED,
     parse_activation,
     parse_batch_size,
     parse_epochs,
@@ -61,15 +63,6 @@ class Table:
         return f"{Path(self.path).name} → {','.join(self.targets)}"
 
 
-def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """``parse``, but empty text means None (the default)."""
-
-    def parse_or_none(text: str) -> Any:
-        return parse(text) if text.strip() else None
-
-    return parse_or_none
-
-
 def _text(value: object) -> str:
     """A setting as its field shows it: empty for None, ``8,4`` for sizes, ``0.1`` for numbers."""
     if value is None:
@@ -81,14 +74,37 @@ def _text(value: object) -> str:
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field: its label, the ``Settings`` part and attribute it sets, how its text is read."""
+    """One field: its label, the ``Settings`` part and attribute it sets, how its text is read.
+
+    One rule for empty text: a field with a ``prompt`` must be filled in (it asks with the
+    prompt); any other means the attribute's default, ``Settings()``'s, which the field's
+    placeholder and hint show (``none`` names a default of None).
+    """
 
     label: str
     part: str  # "training", "data" or "" (the seed)
     attribute: str
     parse: Callable[[str], Any]
     tooltip: str
-    placeholder: str = ""
+    prompt: str = ""
+    none: str = "default"
+
+    @property
+    def default(self) -> Any:
+        settings = Settings()
+        return getattr(getattr(settings, self.part) if self.part else settings, self.attribute)
+
+    @property
+    def placeholder(self) -> str:
+        return self.prompt or (self.none if self.default is None else _text(self.default))
+
+    @property
+    def hint(self) -> str:
+        return self.tooltip if self.prompt else f"{self.tooltip}; empty: {self.placeholder}"
+
+    def read(self, text: str) -> Any:
+        """The setting ``text`` stands for (ValueError with a message if it is bad)."""
+        return self.parse(text) if text.strip() or self.prompt else self.default
 
 
 # field id -> how it is shown and parsed; every parser raises ValueError with a user-facing message.
@@ -99,12 +115,14 @@ FIELDS: dict[str, FieldSpec] = {
         "hidden",
         parse_hidden,
         f"{HIDDEN_PROMPT}: 5, or 8,4 for two hidden layers",
-        HIDDEN_PROMPT,
+        prompt=HIDDEN_PROMPT,
     ),
     "activation": FieldSpec(
         "Activation", "training", "activation", parse_activation, "The hidden layers' activation function"
     ),
-    "epochs": FieldSpec("Epochs", "training", "epochs", parse_epochs, "How many passes over the training data"),
+    "epochs": FieldSpec(
+        "Epochs", "training", "epochs", parse_epochs, "Passes over the training data (0: only evaluate the network)"
+    ),
     "learning_rate": FieldSpec(
         "Learning rate", "training", "learning_rate", parse_learning_rate, "Step size of each update"
     ),
@@ -115,33 +133,19 @@ FIELDS: dict[str, FieldSpec] = {
         "Batch",
         "training",
         "batch_size",
-        _optional(parse_batch_size),
-        "Mini-batch size; empty: the full batch",
-        "full",
+        parse_batch_size,
+        f"Mini-batch size, or {FULL_BATCH} (every sample at once)",
+        none=FULL_BATCH,
     ),
     "weight_decay": FieldSpec(
         "L2 decay", "training", "weight_decay", parse_weight_decay, "L2 weight decay, 0 to 10 (0: none)"
     ),
     "seed": FieldSpec(
-        "Seed", "", "seed", _optional(parse_seed), "Random seed; empty: a new random one each run", "random"
+        "Seed", "", "seed", parse_seed, f"Random seed, or {RANDOM_SEED} (a new one each run)", none=RANDOM_SEED
     ),
     "dataset": FieldSpec("Dataset", "data", "dataset", str, "The data to learn (2-D ones show a decision boundary)"),
-    "noise": FieldSpec(
-        "Noise",
-        "data",
-        "noise",
-        _optional(parse_noise),
-        "Noise level of a generated dataset; empty: its default",
-        "default",
-    ),
-    "samples": FieldSpec(
-        "Samples",
-        "data",
-        "samples",
-        _optional(parse_samples),
-        "Samples of a generated dataset; empty: its default",
-        "default",
-    ),
+    "noise": FieldSpec("Noise", "data", "noise", parse_noise, "Noise level of a generated dataset"),
+    "samples": FieldSpec("Samples", "data", "samples", parse_samples, "Samples of a generated dataset"),
 }
 SELECTS = {"activation": HIDDEN_ACTIVATIONS, "optimizer": OPTIMIZERS, "dataset": tuple(DATASETS)}
 GENERATED_ONLY = ("noise", "samples")  # disabled for the fixed datasets and CSV files
@@ -153,7 +157,7 @@ class Field(Horizontal):
     def __init__(self, name: str, control: Widget) -> None:
         spec = FIELDS[name]
         super().__init__(Label(spec.label, classes="label"), control, id=f"{name}-field")
-        control.tooltip = spec.tooltip
+        control.tooltip = spec.hint if isinstance(control, Input) else spec.tooltip
 
 
 class ControlBar(Vertical):
@@ -234,7 +238,7 @@ class ControlBar(Vertical):
             if name == "dataset" or (name in GENERATED_ONLY and not self.generated):
                 continue
             try:
-                parsed[name] = spec.parse(self.value(name))
+                parsed[name] = spec.read(self.value(name))
             except ValueError as error:
                 errors[name] = str(error)
         if errors:
