@@ -325,10 +325,11 @@ def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 def _save(path: str, run: Run) -> int:
     """Write the trained parameters to ``path``, unless training diverged or was
-    cancelled before its first epoch (the file keeps what it had); the exit status."""
+    cancelled before its first epoch (the file keeps what it had); the exit status.
+    A run of 0 epochs (an evaluation) saves the network as it is."""
     result = run.result
     assert result is not None
-    if result.reason is StopReason.DIVERGED or result.epochs_run == 0:
+    if result.reason is StopReason.DIVERGED or (result.reason is StopReason.CANCELLED and result.epochs_run == 0):
         why = "diverged" if result.reason is StopReason.DIVERGED else "was cancelled before its first epoch"
         print(f"Not saved: training {why}; {path} is unchanged")
         return 0

@@ -208,3 +208,18 @@ async def test_the_footer_offers_resume_while_paused_and_help_lists_space_once()
         assert help_text.count("Pause or resume training") == 1 and "Resume the paused" not in help_text
         await pilot.press("escape")
         await settle(pilot)
+
+
+@app_test
+async def test_zero_epochs_evaluate_the_network_and_it_can_be_saved(tmp_path) -> None:
+    app = make_app(seed=1, epochs=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        run = app.run_state
+        assert np.array_equal(app.after_model.parameters(), run.before.parameters())
+        loss = run.before.loss(run.train.X, run.train.y)
+        assert status_text(app).startswith(
+            f"epoch 0 / 0 · loss {loss:.4g} · train acc 0.250 · evaluated, not trained (0 epochs) · seed 1"
+        )
+        assert "no training yet" in region_text(app, "#loss")
+        assert app.files.save(tmp_path / "p.json") == tmp_path / "p.json"

@@ -99,6 +99,8 @@ class TrainResult:
             )
         if self.reason is StopReason.CANCELLED:
             return f"cancelled after {self.epochs_run:,} of {counted(self.epochs, 'epoch')}"
+        if self.epochs == 0:
+            return "evaluated, not trained (0 epochs)"
         return f"done: {counted(self.epochs_run, 'epoch')}"
 
 
