@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import os
+from pathlib import Path
 
 import numpy as np
-from app_helpers import SIZE, app_test, make_app, region_text, status_text, train_to_end
+from app_helpers import SIZE, app_test, make_app, region_text, settle, status_text, train_to_end
 from rich.console import Console
+from textual.widgets import HelpPanel
 
 from tui_mlp.app import MLPApp
+from tui_mlp.app.commands import EXPORT_FORMATS
+from tui_mlp.app.files import timestamped
 from tui_mlp.app.widgets.node_details import describe_node
-from tui_mlp.core import MLP
+from tui_mlp.core import MLP, StopReason
 from tui_mlp.core.datasets import load_dataset
 from tui_mlp.core.params import load_params, save_params
 from tui_mlp.core.run import Loaded
@@ -268,3 +273,52 @@ async def test_a_served_app_keeps_every_file_inside_its_folder(tmp_path) -> None
         assert np.array_equal(load_params(folder / "p.json")[0].parameters(), app.after_model.parameters())
         await type_path(pilot, "Load parameters", "p.json")
         assert "Loaded" in str(app.query_one("#status").render())
+
+
+def test_the_files_the_app_names_itself_are_ignored_by_git() -> None:
+    """ctrl+s, the exports and saves default to timestamped names in the working folder:
+    run in the repository, they must not show up as untracked files."""
+    root = Path(__file__).resolve().parents[2]
+    patterns = [line.lstrip("/") for line in (root / ".gitignore").read_text().splitlines() if line.startswith("/")]
+    names = [timestamped("tui-mlp", suffix) for suffix in EXPORT_FORMATS]
+    names += [timestamped("tui-mlp-params", ".json"), timestamped("tui-mlp-screenshot", ".svg")]
+    for name in names:
+        assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), name
+
+
+async def palette(pilot, command: str) -> None:
+    """Run ``command`` from the command palette, typed as a person would."""
+    await pilot.press("ctrl+p")
+    await pilot.press(*command)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause(0.3)  # Screenshot waits for the palette to close
+
+
+@app_test
+async def test_the_palettes_screenshot_is_saved_where_ctrl_s_writes(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for app, where in ((make_app(seed=0), tmp_path), (make_app(seed=0, files=folder), folder)):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await palette(pilot, "Screenshot")
+            (shot,) = where.glob("tui-mlp-screenshot-*.svg")
+            assert shot.read_text().startswith("<svg") and "Hidden&#160;neurons" in shot.read_text()
+            assert [(n.title, n.message) for n in app._notifications] == [("Screenshot saved", str(shot))]
+    assert list(tmp_path.glob("*.svg")) == [next(tmp_path.glob("tui-mlp-screenshot-*.svg"))]
+
+
+@app_test
+async def test_escape_closes_the_keys_panel_before_it_cancels_training() -> None:
+    app = make_app(seed=0, epochs=10_000_000)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await palette(pilot, "Keys")
+        assert app.screen.query(HelpPanel)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query(HelpPanel) and app.training
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.run_state.result.reason is StopReason.CANCELLED

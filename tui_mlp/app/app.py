@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.widgets import Footer, Header, Select, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Header, HelpPanel, Select, Static
 
 from tui_mlp.core import MLP
 from tui_mlp.core.csvdata import DataError
@@ -186,7 +188,11 @@ class MLPApp(App[None]):
             self.run_state.cancel()
 
     def action_cancel(self) -> None:
-        """Cancel the run; its finished message reports "cancelled"."""
+        """Close the Keys panel (from the command palette) if it is open, else cancel the run;
+        its finished message reports "cancelled"."""
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+            return
         self.status = self.live.cancel(self.run_state, self.status)
 
     def action_pause(self) -> None:
@@ -258,6 +264,18 @@ class MLPApp(App[None]):
     def action_help(self) -> None:
         sections = [("Training and views", self.BINDINGS), ("In a network panel", NetworkView.BINDINGS)]
         self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands, with Screenshot saving where ctrl+s does (Textual's
+        own saves to ~/Downloads, which may not exist, nor be inside a served app's folder)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG of the screen to a timestamped file here (where ctrl+s writes)",
+            lambda: self.set_timer(0.1, self.files.screenshot),  # once the palette has closed
+        )
 
     def action_snapshot(self) -> None:
         """Write a text snapshot to a timestamped file in the working (or files) folder."""
