@@ -109,10 +109,17 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         "--output", choices=("auto", *OUTPUT_ACTIVATIONS), default=TRAINING.output, help="output activation"
     )
     net.add_argument("--loss", choices=("auto", *LOSSES), default=TRAINING.loss, help="loss; sse is ½·Σ(ŷ−y)²")
-    net.add_argument("--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs)")
+    net.add_argument(
+        "--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs) or random (the default)"
+    )
     net.add_argument("--load", metavar="FILE", help="start from a saved parameter file")
     fit = parser.add_argument_group("training")
-    fit.add_argument("--epochs", type=_flag_type(parse_epochs), default=TRAINING.epochs, help="default %(default)s")
+    fit.add_argument(
+        "--epochs",
+        type=_flag_type(parse_epochs),
+        default=TRAINING.epochs,
+        help="default %(default)s; 0 evaluates the network without training it",
+    )
     fit.add_argument(
         "--lr",
         type=_flag_type(parse_learning_rate),
@@ -124,7 +131,9 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         "--optimizer", choices=OPTIMIZERS, default=TRAINING.optimizer, help="gd (the seed's), momentum or adam"
     )
     fit.add_argument("--momentum", type=_flag_type(parse_momentum), default=TRAINING.momentum, metavar="M")
-    fit.add_argument("--batch-size", type=_flag_type(parse_batch_size), metavar="N", help="default: full batch")
+    fit.add_argument(
+        "--batch-size", type=_flag_type(parse_batch_size), metavar="N", help="mini-batch size, or full (the default)"
+    )
     fit.add_argument("--weight-decay", type=_flag_type(parse_weight_decay), default=TRAINING.weight_decay, metavar="L2")
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", choices=list(DATASETS), default=DATA.dataset, help="built-in dataset")
