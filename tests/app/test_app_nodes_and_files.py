@@ -66,19 +66,19 @@ def test_the_node_pane_writes_every_number_alike_and_names_each_samples_target()
     assert lines[1:4] == ["bias +0.000", "in   x1 +0.300 x2 -1.059", "out  y1 +0.213 y2 +0.459 y3 +0.087"]
     assert lines[4:6] == [" #   output  target  inputs", " 1   +0.369  a       +0.031 +0.517"]
     assert lines[-1] == "… 176 more"
-    assert node_text("seed")[5:9] == [
-        " 1  +0.743  0 0     +1.000 +0.000 +0.000 +1.000",
-        " 2  +0.332  0 1     +0.000 +1.000 +1.000 +0.000",
-        " 3  +0.541  1 0     +1.000 +1.000 +0.000 +1.000",
-        " 4  +0.732  1 1     +0.000 +0.000 +1.000 +1.000",
+    assert node_text("seed")[5:9] == [  # whole-number data stays whole: one format for all of it
+        " 1  +0.743  0 0     1 0 0 1",
+        " 2  +0.332  0 1     0 1 1 0",
+        " 3  +0.541  1 0     1 1 0 1",
+        " 4  +0.732  1 1     0 0 1 1",
     ]
     assert node_text("sine")[5] == " 1   +0.417  -0.076  -0.995"
     assert node_text("moons")[5] == " 1   +0.347  0       -0.641 +0.416"
 
 
-def test_a_narrow_node_pane_wraps_the_inputs_and_cuts_no_heading() -> None:
-    lines = node_text("seed", width=28)
-    assert lines[5:8] == [" #  output  target  inputs", " 1  +0.743  0 0     +1.000", "                    +0.000"]
+def test_a_narrow_node_pane_wraps_the_inputs_and_cuts_no_heading_or_number() -> None:
+    lines = node_text("moons", width=27)  # the pane at its narrowest, with a scroll bar
+    assert lines[4:7] == [" #   output  target  inputs", " 1   +0.347  0       -0.641", "                     +0.416"]
 
 
 @app_test

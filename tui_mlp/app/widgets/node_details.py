@@ -3,6 +3,8 @@ target and the node's output."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from rich.console import Group
 from rich.table import Table
@@ -27,6 +29,14 @@ def number(value: float) -> str:
     return f"{value:+.3f}"
 
 
+def data_format(values: np.ndarray) -> Callable[[float], str]:
+    """One format for all of a dataset's ``values``: whole numbers as such (``1 0 0 1``) if
+    every value is one, else as every number of the pane."""
+    if np.all(np.abs(values) < 1e6) and np.array_equal(values, np.round(values)):
+        return lambda value: f"{value:.0f}"
+    return number
+
+
 def _weights(labels: list[str], values: np.ndarray) -> Text:
     pairs = zip(labels[:MAX_SHOWN], values[:MAX_SHOWN])
     return Text(" ".join(f"{label} {number(value)}" for label, value in pairs) + _more(len(values)))
@@ -34,13 +44,12 @@ def _weights(labels: list[str], values: np.ndarray) -> Text:
 
 def targets(data: Dataset, count: int) -> list[str]:
     """The first ``count`` samples' targets: the class name where the data names its classes,
-    the 0/1 labels of other classification data, the numbers of a regression."""
+    else the target values (``0 1`` for the seed's labels)."""
     y = data.y[:count]
     if data.classes:
         return [data.classes[label] for label in data.labels()[:count]]
-    if data.is_classification:
-        return [" ".join(f"{value:.0f}" for value in row) for row in y]
-    return [" ".join(map(number, row)) for row in y]
+    write = data_format(data.y)
+    return [" ".join(map(write, row)) for row in y]
 
 
 def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
@@ -57,12 +66,15 @@ def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
     if layer < len(sizes) - 1:
         facts.add_row("out", _weights(names[layer + 1], model.weights[layer][index]))
     # The inputs come last: in a narrow pane they wrap, and the other columns stay whole.
-    samples = Table("#", "output", "target", box=None, padding=(0, 1), header_style="bold")
+    samples = Table("#", box=None, padding=(0, 1), header_style="bold")
+    samples.add_column("output", min_width=len("+0.000"))
+    samples.add_column("target")
     samples.add_column("inputs", min_width=len("+0.000"))
     X = data.X[:MAX_SHOWN]
     outputs = model.activations(X)[layer][:, index]
+    write = data_format(data.X)
     for row, (inputs, target, value) in enumerate(zip(X, targets(data, MAX_SHOWN), outputs), start=1):
-        samples.add_row(str(row), number(value), target, " ".join(map(number, inputs)))
+        samples.add_row(str(row), number(value), target, " ".join(map(write, inputs)))
     more = Text(_more(len(data.X)).strip(), style="dim")
     title = Text.assemble((f" {node_label(sizes, layer, index)} ", "bold reverse"), f" {layer_title(model, layer)}")
     return Group(title, facts, samples, more)
