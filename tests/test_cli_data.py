@@ -176,7 +176,8 @@ def test_load_with_a_different_feature_count_is_refused(
     narrow.write_text(",".join([*columns, "species"]) + "\n" + "\n".join(rows) + "\n")
     argv = ["train", "--data", str(narrow), "--target", "species", "--load", str(tmp_path / "p.json"), "--seed", "3"]
     message = refused(capsys, argv, 1)
-    assert f"narrow.csv: {len(columns)} feature columns, but the network expects 4" in message
+    found = {1: "1 feature column", 2: "2 feature columns"}[len(columns)]
+    assert f"narrow.csv: {found}, but the network expects 4" in message
 
 
 # --- bad flags: exit 2, one line ----------------------------------------------------------------
