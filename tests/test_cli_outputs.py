@@ -13,7 +13,10 @@ import pytest
 from tui_mlp import cli
 from tui_mlp.cli import main
 from tui_mlp.core import TrainResult
+from tui_mlp.core.metrics import accuracy, format_loss
+from tui_mlp.core.params import load_params
 from tui_mlp.core.run import Run
+from tui_mlp.core.specs import DataSpec
 from tui_mlp.core.trainer import StopReason
 
 QUICK = ["train", "--epochs", "3", "--seed", "0"]
@@ -150,3 +153,36 @@ def test_a_file_name_of_the_longest_legal_length_is_written(workdir: Path, capsy
     status, _, _ = run(["train", "--seed", "0", "--epochs", "5", "--save", name], capsys)
     assert status == 0 and (workdir / name).exists()
     assert not list(workdir.glob(".*.tmp"))
+
+
+def test_zero_epochs_evaluate_a_loaded_network_and_save_it_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trained, again, picture = tmp_path / "p.json", tmp_path / "q.json", tmp_path / "s.txt"
+    assert (
+        main(["train", "--dataset", "moons", "--hidden", "8", "--seed", "2", "--epochs", "300", "--save", str(trained)])
+        == 0
+    )
+    capsys.readouterr()
+    argv = ["train", "--load", str(trained), "--dataset", "moons", "--epochs", "0"]
+    status, out, err = run([*argv, "--save", str(again), "--snapshot", str(picture)], capsys)
+    assert (status, err) == (0, "")
+    model, _ = load_params(trained)
+    train, test = DataSpec("moons").prepare(2)
+    loss = model.loss(train.X, train.y)
+    assert "; 0 epochs of gd at learning rate 0.1; seed 2" in out
+    lines = out.splitlines()
+    assert lines[-6].startswith("Stopped: evaluated, not trained (0 epochs) in ")
+    assert lines[-5:] == [
+        f"Train accuracy: {accuracy(model, train):.3f}",
+        f"Test accuracy: {accuracy(model, test):.3f}",
+        f"Saved parameters to {again}",
+        f"Wrote snapshot to {picture}",
+        f"End of Training - Total Error (Loss): {loss:.6f}",
+    ]
+    saved, saved_record = load_params(again)
+    assert np.array_equal(saved.parameters(), model.parameters())
+    assert saved_record["epochs"] == 0 and saved_record["final_loss"] == loss
+    snapshot = picture.read_text()
+    assert "epochs: 0 of 0\nstopped: evaluated, not trained (0 epochs)\n" in snapshot
+    assert f"final loss: {format_loss(loss)}\n" in snapshot and "no training yet" in snapshot

@@ -134,6 +134,13 @@ TRICKY = [
     "momentum",
     "auto",
     "seed",
+    "random",
+    " Random ",
+    "full",
+    "FULL",
+    "８",
+    "५",
+    "0.５",
     "moons",
     "species",
     " species ",
@@ -210,10 +217,16 @@ def in_range(low: float, high: float) -> Callable[[str, Any], None]:
     return check
 
 
-def whole(low: int, high: int | None) -> Callable[[str, Any], None]:
+def whole(low: int, high: int | None, word: str | None = None) -> Callable[[str, Any], None]:
+    """A whole number from ``low`` to ``high`` written with the digits 0-9, or ``word`` (any case) for None."""
+
     def check(text: str, value: Any) -> None:
+        if word is not None and text.strip().lower() == word:
+            assert value is None
+            return
         assert type(value) is int
         assert value >= low and (high is None or value <= high)
+        assert text.isascii() or not any(char.isdigit() for char in text if not char.isascii())
         assert value == typed_int(text)
 
     return check
@@ -255,12 +268,12 @@ def choice(allowed: tuple[str, ...]) -> Callable[[str, Any], None]:
 FLAGS: dict[str, tuple[str, Callable[[str, Any], None]]] = {
     "--hidden": ("hidden", hidden_sizes),
     "--layers": ("layers", hidden_sizes),
-    "--epochs": ("epochs", whole(1, MAX_EPOCHS)),
+    "--epochs": ("epochs", whole(0, MAX_EPOCHS)),
     "--lr": ("lr", learning_rate),
     "--activation": ("activation", activation),
-    "--seed": ("seed", whole(0, 2**32 - 1)),
+    "--seed": ("seed", whole(0, 2**32 - 1, "random")),
     "--momentum": ("momentum", in_range(0.0, 0.999)),
-    "--batch-size": ("batch_size", whole(1, MAX_SAMPLES)),
+    "--batch-size": ("batch_size", whole(1, MAX_SAMPLES, "full")),
     "--weight-decay": ("weight_decay", in_range(0.0, 10.0)),
     "--samples": ("samples", whole(4, MAX_SAMPLES)),
     "--noise": ("noise", in_range(0.0, 10.0)),

@@ -19,10 +19,11 @@ from .core import MLP, TrainControl, TrainResult
 from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .core.csvdata import DataError
 from .core.datasets import DATASETS, load_dataset
+from .core.echo import counted
 from .core.files import check_output_path, same_file
 from .core.losses import LOSSES, get_loss
 from .core.memory import ADVICE
-from .core.metrics import format_score, format_scores
+from .core.metrics import format_loss, format_scores, format_seed_loss
 from .core.optimizers import OPTIMIZERS
 from .core.params import ParamsError, save_params
 from .core.parse import (
@@ -107,10 +108,17 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
     )
     net.add_argument("--output", choices=(AUTO, *OUTPUT_ACTIVATIONS), default=TRAINING.output, help="output activation")
     net.add_argument("--loss", choices=(AUTO, *LOSSES), default=TRAINING.loss, help="loss; sse is ½·Σ(ŷ−y)²")
-    net.add_argument("--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs)")
+    net.add_argument(
+        "--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs) or random (the default)"
+    )
     net.add_argument("--load", metavar="FILE", help="start from a saved parameter file")
     fit = parser.add_argument_group("training")
-    fit.add_argument("--epochs", type=_flag_type(parse_epochs), default=TRAINING.epochs, help="default %(default)s")
+    fit.add_argument(
+        "--epochs",
+        type=_flag_type(parse_epochs),
+        default=TRAINING.epochs,
+        help="default %(default)s; 0 evaluates the network without training it",
+    )
     fit.add_argument(
         "--lr",
         type=_flag_type(parse_auto_learning_rate),
@@ -125,7 +133,9 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         help="gd (the seed's), momentum or adam (default auto: gd with the summed loss, adam with a mean loss)",
     )
     fit.add_argument("--momentum", type=_flag_type(parse_momentum), default=TRAINING.momentum, metavar="M")
-    fit.add_argument("--batch-size", type=_flag_type(parse_batch_size), metavar="N", help="default: full batch")
+    fit.add_argument(
+        "--batch-size", type=_flag_type(parse_batch_size), metavar="N", help="mini-batch size, or full (the default)"
+    )
     fit.add_argument("--weight-decay", type=_flag_type(parse_weight_decay), default=TRAINING.weight_decay, metavar="L2")
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", choices=list(DATASETS), default=DATA.dataset, help="built-in dataset")
@@ -284,7 +294,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     test = f", {len(run.test.X)} held out for testing" if run.test else ""
     print(
         f"Network {sizes} ({model.activation} hidden, {model.output_activation} output, loss {model.loss_name}); "
-        f"data {data.label} ({len(run.train.X)} training samples{test}); {training.epochs:,} epochs of "
+        f"data {data.label} ({counted(len(run.train.X), 'training sample')}{test}); "
+        f"{counted(training.epochs, 'epoch')} of "
         f"{training.optimizer} at learning rate {training.learning_rate:g}; "
         f"seed {run.seed}"
     )
@@ -302,7 +313,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         status = _save(args.save, run)
     if args.snapshot is not None:  # written for a failed run too: it shows how it failed
         status = _write_snapshot(args, run) or status
-    print(f"End of Training - Total Error (Loss): {format_score('loss', result.final_loss)}")
+    print(f"End of Training - Total Error (Loss): {format_seed_loss(run.final_loss)}")
     if result.reason is StopReason.CANCELLED:
         return EXIT_INTERRUPTED
     if result.reason is StopReason.DIVERGED:
@@ -333,10 +344,11 @@ def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 def _save(path: str, run: Run) -> int:
     """Write the trained parameters to ``path``, unless training diverged or was
-    cancelled before its first epoch (the file keeps what it had); the exit status."""
+    cancelled before its first epoch (the file keeps what it had); the exit status.
+    A run of 0 epochs (an evaluation) saves the network as it is."""
     result = run.result
     assert result is not None
-    if result.reason is StopReason.DIVERGED or result.epochs_run == 0:
+    if result.reason is StopReason.DIVERGED or (result.reason is StopReason.CANCELLED and result.epochs_run == 0):
         why = "diverged" if result.reason is StopReason.DIVERGED else "was cancelled before its first epoch"
         print(f"Not saved: training {why}; {path} is unchanged")
         return 0
@@ -400,7 +412,7 @@ def _headless(args: argparse.Namespace) -> int:
 def _progress_reporter(epochs: int) -> Iterator[Callable[[Progress], None]]:
     """A Rich progress bar on a terminal; plain periodic lines otherwise."""
     if not sys.stdout.isatty():
-        yield lambda p: print(f"epoch {p.epoch:,}/{p.epochs:,}  loss {p.loss:.6f}", flush=True)
+        yield lambda p: print(f"epoch {p.epoch:,}/{p.epochs:,}  loss {format_loss(p.loss)}", flush=True)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -413,7 +425,7 @@ def _progress_reporter(epochs: int) -> Iterator[Callable[[Progress], None]]:
     )
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("train", total=epochs, loss="…")
-        yield lambda p: bar.update(task, completed=p.epoch, loss=f"{p.loss:.6f}")
+        yield lambda p: bar.update(task, completed=p.epoch, loss=format_loss(p.loss))
 
 
 def format_parameters(when: str, model: MLP, *, limit: int | None = PRINTED) -> str:

@@ -94,7 +94,7 @@ def make_app(
     rest as ``TrainingSpec`` names them); ``model`` as if given with ``--load``."""
     training_spec = TrainingSpec(hidden=parse_hidden(hidden), **training)
     data = DataSpec(dataset, data_file, tuple(targets), samples, noise)
-    loaded = Loaded(model, "--load", {}) if model is not None else None
+    loaded = Loaded(model, "net.json", {}) if model is not None else None
     return MLPApp(Settings(training_spec, data, seed), loaded, ascii=ascii, files=files)
 
 

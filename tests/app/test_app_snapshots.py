@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app_helpers import make_app
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui_mlp.app import MLPApp
 
@@ -16,11 +17,20 @@ def steady_app(**settings) -> MLPApp:
     return app
 
 
+async def _steady_cursor(pilot: Pilot) -> None:
+    """The text cursor shown, not blinking: whether it is on when the picture is taken
+    would depend on how long the steps before took."""
+    for field in pilot.app.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 async def _train(pilot: Pilot) -> None:
     await pilot.press("enter")
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await _steady_cursor(pilot)
 
 
 async def _train_and_focus_node(pilot: Pilot) -> None:
@@ -35,6 +45,7 @@ async def _help(pilot: Pilot) -> None:
 
 async def _bad_input(pilot: Pilot) -> None:
     await pilot.press("ctrl+a", "4", ",", ",", "2", "enter")
+    await _steady_cursor(pilot)
 
 
 def test_start_screen(snap_compare) -> None:

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
-from app_helpers import SIZE, app_test, cli_run, make_app, region_text, result, settle, status_text, train_to_end
+from app_helpers import (
+    SIZE,
+    app_test,
+    cli_run,
+    make_app,
+    region_text,
+    result,
+    screen_text,
+    settle,
+    status_text,
+    train_to_end,
+)
+from textual.app import App, ComposeResult
 
+from tui_mlp.app.widgets.status import RunStatus, StatusLine
 from tui_mlp.core import MLP, StopReason, train
 from tui_mlp.core.datasets import load_dataset
 
@@ -121,7 +134,7 @@ async def test_divergence_stops_and_keeps_the_last_finite_network() -> None:
         assert run.reason is StopReason.DIVERGED
         assert f"diverged at epoch {run.diverged_at}" in status_text(app)
         assert np.isfinite(app.after_model.parameters()).all()
-        assert "loaded from --load" in status_text(app)
+        assert "loaded from net.json" in status_text(app)
 
 
 @app_test
@@ -138,3 +151,75 @@ async def test_the_log_scale_stays_on_for_the_next_run() -> None:
         assert app.is_running and app._exception is None
         chart = region_text(app, "#loss")
         assert "loss (log scale)" in chart and "last 0.5243" in chart
+
+
+@app_test
+async def test_the_status_line_shows_no_loss_until_there_is_one_and_losses_as_the_chart_does() -> None:
+    class Status(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StatusLine(id="status", timing=False)
+
+    app = Status()
+    async with app.run_test(size=SIZE) as pilot:
+        line = app.query_one(StatusLine)
+        line.status = RunStatus("seed 1", 200_000)
+        await pilot.pause()
+        assert str(line.render()) == "epoch 0 / 200,000 · loss – · training · seed 1"
+        line.status = RunStatus("seed 1", 200_000, "done: 200,000 epochs", 200_000, 9.8171e-06)
+        await pilot.pause()
+        assert str(line.render()) == "epoch 200,000 / 200,000 · loss 9.817e-06 · done: 200,000 epochs · seed 1"
+
+
+@app_test
+async def test_a_finished_run_shows_the_same_loss_in_the_status_and_the_chart() -> None:
+    app = make_app(seed=0, epochs=300)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        assert "loss 0.5243 ·" in status_text(app)
+        assert "last 0.5243, lowest 0.5243" in region_text(app, "#loss")
+
+
+@app_test
+async def test_the_footer_offers_resume_while_paused_and_help_lists_space_once() -> None:
+    app = make_app(seed=0, epochs=LONG)
+    async with app.run_test(size=SIZE) as pilot:
+        footer = lambda: region_text(app, "Footer")  # noqa: E731
+        await pilot.press("enter")
+        app.query_one("#before").focus()
+        await pilot.pause()
+        assert "space Pause" in footer()
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.run_state.control.paused
+        assert "space Resume" in footer() and "Pause" not in footer()
+        await pilot.press("space")
+        await pilot.pause()
+        assert not app.run_state.control.paused and "space Pause" in footer()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "space Resume" in footer()
+        app.query_one("#hidden").focus()
+        await pilot.press("enter")  # a new run, not paused
+        app.query_one("#before").focus()
+        await pilot.pause()
+        assert not app.run_state.control.paused and "space Pause" in footer()
+        await pilot.press("escape", "f1")
+        help_text = screen_text(app)
+        assert help_text.count("Pause or resume training") == 1 and "Resume the paused" not in help_text
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+@app_test
+async def test_zero_epochs_evaluate_the_network_and_it_can_be_saved(tmp_path) -> None:
+    app = make_app(seed=1, epochs=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await train_to_end(pilot)
+        run = app.run_state
+        assert np.array_equal(app.after_model.parameters(), run.before.parameters())
+        loss = run.before.loss(run.train.X, run.train.y)
+        assert status_text(app).startswith(
+            f"epoch 0 / 0 · loss {loss:.4g} · train acc 0.250 · evaluated, not trained (0 epochs) · seed 1"
+        )
+        assert "no training yet" in region_text(app, "#loss")
+        assert app.files.save(tmp_path / "p.json") == tmp_path / "p.json"

@@ -409,3 +409,8 @@ def test_standardise_refuses_scaled_values_that_overflow() -> None:
         "t: feature 2 cannot be standardised: with mean 0 and standard deviation 1e-300"
         " its scaled values are not finite numbers"
     )
+
+
+def test_the_description_counts_one_feature_in_the_singular(tmp_path: Path) -> None:
+    data = load_csv(write(tmp_path, "x,y\n1,a\n2,b\n3,a\n"), ["y"])
+    assert data.description == "table.csv: 3 rows, 1 feature → y"

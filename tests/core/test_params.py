@@ -354,3 +354,16 @@ def test_save_refuses_non_finite_parameters_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(ParamsError) as refused:
         save_params(tmp_path / "p.json", model)
     assert str(refused.value) == f"{tmp_path / 'p.json'}: cannot save: a parameter is not finite"
+
+
+@pytest.mark.parametrize(
+    ("sizes", "shape", "counts"),
+    [([4, 8, 2], (2, 1), "(2 inputs, 1 output)"), ([2, 8, 1], (1, 1), "(1 input, 1 output)")],
+)
+def test_a_network_that_does_not_fit_the_data_says_so_in_plain_words(
+    sizes: list[int], shape: tuple[int, int], counts: str
+) -> None:
+    with pytest.raises(params.ParamsError) as refused:
+        params.check_fits(MLP(sizes), "p.json", "moons", shape)
+    net = "-".join(map(str, sizes))
+    assert str(refused.value) == f"p.json: network {net} does not fit 'moons' {counts}"

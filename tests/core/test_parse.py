@@ -46,6 +46,7 @@ EVERY_PARSER = [getattr(parsing, name) for name in dir(parsing) if name.startswi
         (parse_hidden, ",".join(["1"] * (MAX_LAYERS - 2)), (1,) * (MAX_LAYERS - 2)),
         (parse_epochs, "10000", 10_000),
         (parse_epochs, "1", 1),
+        (parse_epochs, "0", 0),  # evaluate a network without training it
         (parse_epochs, "10_000", 10_000),
         (parse_epochs, str(MAX_EPOCHS), MAX_EPOCHS),
         (parse_learning_rate, "0.1", 0.1),
@@ -54,6 +55,11 @@ EVERY_PARSER = [getattr(parsing, name) for name in dir(parsing) if name.startswi
         (parse_seed, "0", 0),
         (parse_seed, "42", 42),
         (parse_seed, str(2**32 - 1), 2**32 - 1),
+        (parse_seed, "random", None),
+        (parse_seed, " Random ", None),
+        (parse_batch_size, "full", None),
+        (parse_batch_size, "FULL", None),
+        (parse_batch_size, "32", 32),
         (parse_activation, "sigmoid", "sigmoid"),
         (parse_activation, " TANH ", "tanh"),
         (parse_activation, "leaky-relu", "leaky_relu"),
@@ -81,7 +87,7 @@ def test_good_input_is_parsed(parse, text, expected):
         (parse_hidden, ",".join(["1"] * (MAX_LAYERS - 1)), f"at most {MAX_LAYERS - 2} hidden layers"),
         (parse_hidden, "1e3", "not a whole number"),
         (parse_epochs, "-1", "-1"),
-        (parse_epochs, "0", "epochs 0 is outside 1 to"),
+        (parse_epochs, "-0_1", "epochs -1 is outside 0 to 10,000,000"),
         (parse_epochs, str(MAX_EPOCHS + 1), "outside"),
         (parse_epochs, "", "epochs is empty"),
         (parse_epochs, "ten", "not a whole number"),
@@ -98,6 +104,8 @@ def test_good_input_is_parsed(parse, text, expected):
         (parse_seed, "-4294967296", "4294967296"),
         (parse_seed, str(2**32), "larger than 4294967295"),
         (parse_seed, "x", "not a whole number"),
+        (parse_seed, "randomly", "'randomly' is not a whole number"),
+        (parse_batch_size, "all", "'all' is not a whole number"),
         (parse_activation, "softmax", "not one of sigmoid, tanh, relu, leaky_relu, linear"),
         (parse_activation, "", "not one of"),
     ],
@@ -143,7 +151,7 @@ def test_hidden_sizes_round_trip(sizes):
 @pytest.mark.parametrize(
     ("parse", "low", "high"),
     [
-        (parse_epochs, 1, MAX_EPOCHS),
+        (parse_epochs, 0, MAX_EPOCHS),
         (parse_seed, 0, 2**32 - 1),
     ],
 )
@@ -161,7 +169,7 @@ LONG_INPUTS = [
     (parse_epochs, "1" * 5000, "epochs 11111111…11111111 is too large"),
     (parse_epochs, "-" + "1" * 5000, "epochs -1111111…11111111 is too small"),
     (parse_epochs, "0" * 5000 + "5", "epochs 00000000…00000005 has too many digits"),
-    (parse_epochs, "1" * MAX_DIGITS, f"epochs {'1' * MAX_DIGITS} is outside 1 to 10,000,000"),
+    (parse_epochs, "1" * MAX_DIGITS, f"epochs {'1' * MAX_DIGITS} is outside 0 to 10,000,000"),
     (parse_epochs, "1" * (MAX_DIGITS + 1), "epochs 11111111…11111111 is too large"),
     (parse_seed, "4" * 5000, "seed 44444444…44444444 is too large"),
     (parse_hidden, "8," + "9" * 5000, "size 99999999…99999999 is too large"),
@@ -216,3 +224,21 @@ def test_minus_zero_is_zero(parse):
     """Found by the CLI fuzzer: ``--noise -0`` passed the range check and NumPy then refused
     a scale of -0.0 with "scale < 0", a message naming no flag."""
     assert math.copysign(1.0, parse("-0")) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "message"),
+    [
+        (parse_epochs, "８", "epochs '８' is not a whole number: write its digits as 0-9"),
+        (parse_hidden, "५", "size '५' is not a whole number: write its digits as 0-9"),
+        (parse_hidden, "8,٤", "size '٤' is not a whole number: write its digits as 0-9"),
+        (parse_seed, "４２", "seed '４２' is not a whole number: write its digits as 0-9"),
+        (parse_learning_rate, "0.５", "learning rate '0.５' is not a number: write its digits as 0-9"),
+        (parse_weight_decay, "１e-3", "weight decay '１e-3' is not a number: write its digits as 0-9"),
+    ],
+)
+def test_only_ascii_digits_are_numbers(parse, text, message):
+    """Python's int(), float() and \\d also read other scripts' digits; a setting takes 0-9 only."""
+    with pytest.raises(ValueError) as refused:
+        parse(text)
+    assert str(refused.value) == message

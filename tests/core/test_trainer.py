@@ -354,3 +354,24 @@ def test_bad_training_arguments_are_refused(options, message):
     with pytest.raises(ValueError, match=message):
         train(model, SEED.X, SEED.y, **arguments)
     np.testing.assert_array_equal(model.parameters(), before)
+
+
+def test_one_epoch_is_counted_in_the_singular() -> None:
+    done = train(MLP([4, 2, 2], seed=0), SEED.X, SEED.y, 1, 0.1)
+    assert done.describe() == "done: 1 epoch"
+    control = TrainControl()
+    control.cancel()
+    assert train(MLP([4, 2, 2], seed=0), SEED.X, SEED.y, 1, 0.1, control=control).describe() == (
+        "cancelled after 0 of 1 epoch"
+    )
+
+
+def test_zero_epochs_leave_the_network_and_report_nothing() -> None:
+    model = MLP([4, 2, 2], seed=0)
+    start = model.parameters().copy()
+    reports: list[Progress] = []
+    result = train(model, SEED.X, SEED.y, 0, 0.1, on_progress=reports.append)
+    assert result.losses.shape == (0,) and result.epochs_run == 0 and reports == []
+    assert result.reason is StopReason.DONE and math.isnan(result.final_loss)
+    assert result.describe() == "evaluated, not trained (0 epochs)"
+    assert np.array_equal(model.parameters(), start)

@@ -76,6 +76,11 @@ def test_weight_table_titles_fit_one_line_by_a_rule_and_never_cut_a_number() -> 
         lines = render_text(WeightTable(model), width).splitlines()
         assert [line for line in lines if "→" in line] == expected
     lines = render_text(WeightTable(model), 64).splitlines()
-    assert lines.index("weights 2: 2000 → 1") > lines.index("most important shown; 1994 columns left out")
-    assert lines[-1] == "most important shown; 1968 rows left out"
+    assert lines.index("weights 2: 2000 → 1") > lines.index("most important shown; 1,994 columns left out")
+    assert lines[-1] == "most important shown; 1,968 rows left out"
     assert render_text(WeightTable(model, ascii=True), 16).splitlines()[0] == "w1: 4 -> 2000"
+
+
+def test_one_row_left_out_is_counted_in_the_singular() -> None:
+    text = render_text(WeightTable(MLP([33, 2, 1], seed=0), ascii=True), 80)
+    assert "most important shown; 1 row left out" in " ".join(text.split())

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.filter import LineFilter
 from textual.reactive import var
-from textual.widgets import Footer, Header, Select, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Header, HelpPanel, Select, Static
 
 from tui_mlp.core import MLP
 from tui_mlp.core.csvdata import DataError
@@ -68,6 +70,7 @@ class MLPApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Cancel training; the partial result stays"),
         Binding("space", "pause", "Pause", tooltip="Pause or resume training (outside the text fields)"),
+        Binding("space", "resume", "Resume", tooltip="Resume the paused training"),  # shown instead while paused
         Binding("w", "toggle_table", "Weights", tooltip="Switch the panels between graph and weight tables"),
         Binding(
             "b",
@@ -89,6 +92,7 @@ class MLPApp(App[None]):
     focused_node: var[tuple[str, int, int] | None] = var(None, init=False)
     status: var[RunStatus | str] = var(START_TEXT, init=False)
     show_boundary: var[bool | None] = var(None, init=False)  # None: shown from 100 columns
+    paused: var[bool] = var(False, bindings=True, init=False)  # the footer offers Resume instead of Pause
 
     def __init__(
         self,
@@ -200,12 +204,28 @@ class MLPApp(App[None]):
             self.run_state.cancel()
 
     def action_cancel(self) -> None:
-        """Cancel the run; its finished message reports "cancelled"."""
+        """Close the Keys panel (from the command palette) if it is open, else cancel the run;
+        its finished message reports "cancelled"."""
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+            return
         self.status = self.live.cancel(self.run_state, self.status)
 
     def action_pause(self) -> None:
         """Pause a running run, or resume a paused one."""
         self.status = self.live.toggle_pause(self.run_state, self.status)
+
+    action_resume = action_pause  # the same key, offered as what it does while paused
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Space is Pause while training runs, Resume while it is paused."""
+        if action in ("pause", "resume"):
+            return self.paused == (action == "resume")
+        return True
+
+    def watch_status(self) -> None:
+        run = self.run_state
+        self.paused = run is not None and run.in_progress and run.control.paused
 
     async def action_quit(self) -> None:
         self._cancel_run()
@@ -218,10 +238,11 @@ class MLPApp(App[None]):
         self._cancel_run()
         self.session.loaded = loaded
         self.run_state = None
-        self.query_one(ControlBar).show_network(loaded.model)
+        self.query_one(ControlBar).show_loaded(loaded)
         self.before, self.after_model, self.losses = loaded.model, loaded.model.copy(), np.empty(0)
         self._preview()
-        self.status = f"Loaded {loaded.path}: Train continues from this network."
+        sizes = "-".join(map(str, loaded.model.layer_sizes))
+        self.status = f"Loaded {loaded.name} ({sizes}, {loaded.model.activation}): Train goes on training it."
 
     def _preview(self) -> None:
         """Before a run exists, the panels show the data the dataset field names."""
@@ -261,6 +282,18 @@ class MLPApp(App[None]):
     def action_help(self) -> None:
         sections = [("Training and views", self.BINDINGS), ("In a network panel", NetworkView.BINDINGS)]
         self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands, with Screenshot saving where ctrl+s does (Textual's
+        own saves to ~/Downloads, which may not exist, nor be inside a served app's folder)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG of the screen to a timestamped file here (where ctrl+s writes)",
+            lambda: self.set_timer(0.1, self.files.screenshot),  # once the palette has closed
+        )
 
     def action_snapshot(self) -> None:
         """Write a text snapshot to a timestamped file in the working (or files) folder."""

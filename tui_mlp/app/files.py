@@ -16,7 +16,7 @@ from textual.app import App
 
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import DATASETS
-from tui_mlp.core.files import check_output_path, resolve_inside
+from tui_mlp.core.files import atomic_write, check_output_path, describe_os_error, resolve_inside
 from tui_mlp.core.params import ParamsError, check_fits, save_params
 from tui_mlp.core.run import Loaded
 
@@ -52,6 +52,17 @@ class Files:
     def snapshot(self) -> Path | None:
         """Write a text snapshot to a timestamped file in the working (or files) folder."""
         return self.export(self._here / timestamped("tui-mlp", ".txt", self._here))
+
+    def screenshot(self) -> Path | None:
+        """Save the screen as it is, as SVG, to a timestamped file in the working (or files) folder."""
+        path = self._here / timestamped("tui-mlp-screenshot", ".svg", self._here)
+        try:
+            written = atomic_write(path, self.app.export_screenshot())
+        except OSError as error:
+            self.app.notify(describe_os_error(path, error), title="Screenshot failed", severity="error")
+            return None
+        self.app.notify(str(written), title="Screenshot saved")
+        return written
 
     def export(self, path: Path) -> Path | None:
         """Export before/after/loss to ``path`` (its suffix picks the format) as the screen

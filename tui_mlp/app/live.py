@@ -195,7 +195,7 @@ class LiveTraining:
         if run is not current:
             return None
         ended = result.describe()
-        status = RunStatus(run.origin, result.epochs, ended, result.epochs_run, result.final_loss, result.elapsed)
+        status = RunStatus(run.origin, result.epochs, ended, result.epochs_run, run.final_loss, result.elapsed)
         found = shown(run, message.parameters, result.losses, status)
         if (stuck := run.stuck(found.model)) is None:
             return found

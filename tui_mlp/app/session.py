@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import Dataset
+from tui_mlp.core.mlp import MLP
 from tui_mlp.core.run import Loaded
-from tui_mlp.core.specs import DataSpec, Settings
+from tui_mlp.core.specs import DataSpec, Settings, TrainingSpec
 
 from .live import LiveRun
 
@@ -34,6 +35,17 @@ def data_shape(spec: DataSpec) -> tuple[int, int]:
     return train.n_inputs, train.n_outputs
 
 
+def unlike(model: MLP, training: TrainingSpec) -> dict[str, str]:
+    """The settings of ``training`` that a run cannot continue ``model`` with (its hidden
+    sizes, its activation): field id -> ``model``'s value, as the field shows it."""
+    differing = {}
+    if training.hidden != tuple(model.layer_sizes[1:-1]):
+        differing["hidden"] = ",".join(map(str, model.layer_sizes[1:-1]))
+    if training.activation != model.activation:
+        differing["activation"] = model.activation
+    return differing
+
+
 @dataclass
 class Session:
     """The network the person loaded, if any, which the next run starts from."""
@@ -45,10 +57,8 @@ class Session:
         hidden layers (sizes and activation), else from the seed. ValueError, DataError or
         ParamsError if it cannot be built, ValueError if it needs more memory than there is."""
         loaded = self.loaded
-        if loaded is not None:
-            model, training = loaded.model, settings.training
-            if (training.hidden, training.activation) != (tuple(model.layer_sizes[1:-1]), model.activation):
-                loaded = None
+        if loaded is not None and unlike(loaded.model, settings.training):
+            loaded = None
         run = LiveRun.create(settings.training, settings.data, settings.seed, loaded)
         run.require_memory(networks=APP_NETWORKS, concurrent_scores=True, baseline=APP_BASELINE_BYTES)
         return run

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import Dataset
-from .echo import quoted, shortened, shown
+from .echo import counted, quoted, shortened, shown
 from .files import FileTooLarge, describe_os_error, read_limited
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -67,7 +67,8 @@ def load_csv(path: str | os.PathLike[str], targets: Sequence[str]) -> Dataset:
     y, classes = table.targets()
     task = "multiclass" if classes else "regression"
     features = table.X.shape[1]
-    description = f"{Path(name).name}: {len(table.X)} rows, {features} features → {', '.join(targets)}"
+    rows = counted(len(table.X), "row")
+    description = f"{Path(name).name}: {rows}, {counted(features, 'feature')} → {', '.join(targets)}"
     return Dataset(Path(name).stem, table.X, y, description, task, classes)
 
 

@@ -1,4 +1,5 @@
-"""How a message repeats what a person typed or a file held: on one line, and not at length."""
+"""How a message repeats what a person typed or a file held (on one line, and not at length),
+and how it counts things (``1 input``, ``2 inputs``)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,9 @@ def shortened(text: str, limit: int | None) -> str:
         return text
     half = limit // 2 - 2
     return f"{text[:half]}…{text[-half:]}"
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and ``noun`` in agreement, thousands grouped: ``1 epoch``, ``10,000 epochs``,
+    ``2 classes`` (``plural`` where adding an s is wrong)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

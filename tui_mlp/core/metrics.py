@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .datasets import Dataset, label_indices
@@ -25,12 +27,24 @@ def scores(model: MLP, train: Dataset, test: Dataset | None) -> list[tuple[str, 
     return [("test loss", model.loss(test.X, test.y))] if test is not None else []
 
 
-def format_score(name: str, value: float) -> str:
-    """Accuracies to three decimals; losses to six, as the seed printed its
-    loss (in scientific notation when huge)."""
-    if name.endswith("accuracy"):
-        return f"{value:.3f}"
+NO_LOSS = "–"  # what stands for a loss before there is one
+
+
+def format_loss(value: float) -> str:
+    """A loss as every view shows it: four significant digits (``0.003145``,
+    ``9.817e-06``, ``1.235e+04``); ``–`` until there is one (NaN)."""
+    return NO_LOSS if math.isnan(value) else f"{value:.4g}"
+
+
+def format_seed_loss(value: float) -> str:
+    """A loss as the seed script's end line printed it: six decimals (in scientific
+    notation when huge): the contract of ``tui-mlp train``'s last line."""
     return f"{value:.6f}" if abs(value) < 1e12 else f"{value:.6e}"
+
+
+def format_score(name: str, value: float) -> str:
+    """Accuracies to three decimals; losses as ``format_loss`` shows them."""
+    return f"{value:.3f}" if name.endswith("accuracy") else format_loss(value)
 
 
 SHORT_NAMES = {"train accuracy": "train acc", "test accuracy": "test acc", "test loss": "test loss"}

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .echo import quoted, shown
+from .echo import counted, quoted, shown
 from .files import FileTooLarge, atomic_write, describe_os_error, read_limited
 from .losses import LOSSES
 from .mlp import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, MLP, check_layer_sizes, parameter_count
@@ -228,7 +228,7 @@ def check_fits(model: MLP, path: str | os.PathLike[str], label: str, shape: tupl
     if (model.layer_sizes[0], model.layer_sizes[-1]) != shape:
         raise ParamsError(
             f"{shown(os.fspath(path))}: network {'-'.join(map(str, model.layer_sizes))} does not fit {quoted(label)} "
-            f"({shape[0]} inputs, {shape[1]} outputs)"
+            f"({counted(shape[0], 'input')}, {counted(shape[1], 'output')})"
         )
 
 

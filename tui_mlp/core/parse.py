@@ -16,7 +16,9 @@ MAX_EPOCHS = 10_000_000
 MAX_LEARNING_RATE = 1e6
 MAX_SESSIONS = 64
 
-_INT = re.compile(r"[+-]?\d+")
+_INT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: \d (and int, float) also take ８ and ५
+FULL_BATCH = "full"  # a batch size that means every sample
+RANDOM_SEED = "random"  # a seed that means a new random one each run
 MAX_DIGITS = 20  # more than any setting allows; Python refuses to convert more than 4,300
 SHOWN_CHARS = 20  # what a message repeats of the text a person typed, at most (and an ellipsis)
 
@@ -29,11 +31,18 @@ def _quoted(text: str) -> str:
     return quoted(text, SHOWN_CHARS)
 
 
+def _other_digits(text: str, what: str, kind: str) -> None:
+    """ValueError if ``text`` writes a digit otherwise than 0-9 (``８``, ``५``)."""
+    if any(char.isdigit() and not char.isascii() for char in text):
+        raise ValueError(f"{what} {_quoted(text)} is not {kind}: write its digits as 0-9")
+
+
 def _whole(text: str, what: str) -> int:
     text = text.strip().replace("_", "")
     if not text:
         raise ValueError(f"{what} is empty")
     if not _INT.fullmatch(text):
+        _other_digits(text, what, "a whole number")
         raise ValueError(f"{what} {_quoted(text)} is not a whole number")
     digits = text.lstrip("+-")
     if len(digits.lstrip("0")) > MAX_DIGITS:
@@ -70,23 +79,32 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 
 def parse_epochs(text: str) -> int:
-    """A number of epochs from 1 to ``MAX_EPOCHS``."""
-    return _whole_in(text, "epochs", 1, MAX_EPOCHS)
+    """A number of epochs from 0 (evaluate a network without training it) to ``MAX_EPOCHS``."""
+    return _whole_in(text, "epochs", 0, MAX_EPOCHS)
+
+
+def _float(text: str, what: str) -> float:
+    """A number as Python writes one, with the digits 0-9 only."""
+    text = text.strip()
+    _other_digits(text, what, "a number")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{what} {_quoted(text)} is not a number") from None
 
 
 def parse_learning_rate(text: str) -> float:
     """A positive, finite learning rate up to ``MAX_LEARNING_RATE``."""
-    try:
-        rate = float(text.strip())
-    except ValueError:
-        raise ValueError(f"learning rate {_quoted(text.strip())} is not a number") from None
+    rate = _float(text, "learning rate")
     if not math.isfinite(rate) or not 0 < rate <= MAX_LEARNING_RATE:
         raise ValueError(f"learning rate {_shown(text.strip())} must be above 0 and at most {MAX_LEARNING_RATE:g}")
     return rate
 
 
-def parse_seed(text: str) -> int:
-    """A random seed: a whole number from 0 to 2**32 - 1."""
+def parse_seed(text: str) -> int | None:
+    """A random seed: a whole number from 0 to 2**32 - 1, or ``random`` (None: a new one each run)."""
+    if text.strip().lower() == RANDOM_SEED:
+        return None
     seed = _whole(text, "seed")
     if seed < 0:
         raise ValueError(f"seed {seed} is negative")
@@ -105,10 +123,7 @@ def parse_activation(text: str) -> str:
 
 def _number(text: str, what: str, low: float, high: float, *, include_low: bool = True) -> float:
     """A finite number in [low, high] (or (low, high] without ``include_low``)."""
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise ValueError(f"{what} {_quoted(text.strip())} is not a number") from None
+    value = _float(text, what)
     above = value >= low if include_low else value > low
     if not (math.isfinite(value) and above and value <= high):
         bracket = "[" if include_low else "("
@@ -141,8 +156,10 @@ def parse_weight_decay(text: str) -> float:
     return _number(text, "weight decay", 0.0, 10.0)
 
 
-def parse_batch_size(text: str) -> int:
-    """Mini-batch size: 1 to ``MAX_SAMPLES``."""
+def parse_batch_size(text: str) -> int | None:
+    """Mini-batch size: 1 to ``MAX_SAMPLES``, or ``full`` (None: every sample at once)."""
+    if text.strip().lower() == FULL_BATCH:
+        return None
     return _whole_in(text, "batch size", 1, MAX_SAMPLES)
 
 

@@ -4,6 +4,7 @@ during training, and how training ended. The same settings give the same numbers
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,12 +13,15 @@ import numpy as np
 
 from .datasets import Dataset
 from .diagnosis import Stuck, diagnose
+from .echo import shown
 from .memory import estimate_bytes, require_memory
-from .metrics import format_score, scores
+from .metrics import format_loss, format_score, scores
 from .mlp import MLP
 from .params import check_fits, load_params, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
 from .trainer import StopReason, TrainResult
+
+NAME_CHARS = 32  # a file's name in a message, at most (and an ellipsis)
 
 
 class SizeError(ValueError):
@@ -37,6 +41,11 @@ class Loaded:
         """The network in the parameter file ``path`` (ParamsError if it cannot be used)."""
         model, training = load_params(path)
         return cls(model, os.fspath(path), training)
+
+    @property
+    def name(self) -> str:
+        """The file's name as messages show it: its last part, on one line, not at length."""
+        return shown(os.path.basename(self.path) or self.path, NAME_CHARS)
 
     @property
     def scaling(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -80,7 +89,7 @@ class Run:
             seed = pick_seed(seed if seed is not None else saved_seed)
             train, test = data.prepare(seed, loaded.scaling)
             check_fits(loaded.model, loaded.path, data.label, (train.n_inputs, train.n_outputs))
-            before, origin = loaded.model.copy(), f"loaded from {loaded.path}"
+            before, origin = loaded.model.copy(), f"loaded from {loaded.name}"
             training = replace(training, output=before.output_activation, loss=before.loss_name)
         return cls(training.resolved(train), data, seed, train, test, before, before.copy(), origin)
 
@@ -100,6 +109,17 @@ class Run:
         if self.result is None or self.result.reason is StopReason.DIVERGED:
             return None
         return diagnose(trained or self.model, self.train, self.result.losses)
+
+    @property
+    def final_loss(self) -> float:
+        """The loss training ended with: the last epoch's, or, if no epoch ran (``--epochs 0``
+        evaluates a network), the network's loss on the training data; NaN before it ends."""
+        if self.result is None:
+            return math.nan
+        if self.result.epochs_run:
+            return self.result.final_loss
+        with np.errstate(all="ignore"):
+            return self.model.loss(self.train.X, self.train.y)
 
     @property
     def planar(self) -> bool:
@@ -133,7 +153,7 @@ class Run:
             described |= {
                 "epochs": f"{self.result.epochs_run:,} of {self.result.epochs:,}",
                 "stopped": self.result.describe(),
-                "final loss": format_score("loss", self.result.final_loss),
+                "final loss": format_loss(self.final_loss),
             }
         if trained is not None:
             described |= {name: format_score(name, value) for name, value in self.scores(trained)}
@@ -146,7 +166,7 @@ class Run:
         record = self.training.record() | self.data.record() | {"seed": self.seed}
         if self.result is not None:
             result = self.result
-            record |= {"epochs": result.epochs_run, "final_loss": result.final_loss, "stopped": result.reason.value}
+            record |= {"epochs": result.epochs_run, "final_loss": self.final_loss, "stopped": result.reason.value}
         if self.train.scaling is not None:
             mean, std = self.train.scaling
             record["scaling"] = {"mean": mean.tolist(), "std": std.tolist()}

@@ -12,6 +12,7 @@ import numpy as np
 
 from .csvdata import DataError, cached_csv, standardise
 from .datasets import Dataset, auto_objective, load_dataset, split
+from .echo import counted
 from .mlp import DEFAULT_ACTIVATION, MLP
 from .optimizers import DEFAULT_MOMENTUM
 from .trainer import TrainResult, train
@@ -153,7 +154,8 @@ class DataSpec:
             fraction = 0.0 if not self.csv_file and self.dataset in FIXED_DATASETS else DEFAULT_TEST_SPLIT
         if self.csv_file and scaling is not None and len(scaling[0]) != data.n_inputs:
             raise DataError(
-                f"{self.csv_file}: {data.n_inputs} feature columns, but the network expects {len(scaling[0])}"
+                f"{self.csv_file}: {counted(data.n_inputs, 'feature column')}, "
+                f"but the network expects {len(scaling[0])}"
             )
         train_data, test_data = split(data, fraction, seed)
         if self.csv_file:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .echo import counted
 from .mlp import MLP, _Pass
 from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, Update, make_update
 
@@ -97,8 +98,10 @@ class TrainResult:
                 f"kept the parameters of epoch {self.epochs_run:,}"
             )
         if self.reason is StopReason.CANCELLED:
-            return f"cancelled after {self.epochs_run:,} of {self.epochs:,} epochs"
-        return f"done: {self.epochs_run:,} epochs"
+            return f"cancelled after {self.epochs_run:,} of {counted(self.epochs, 'epoch')}"
+        if self.epochs == 0:
+            return "evaluated, not trained (0 epochs)"
+        return f"done: {counted(self.epochs_run, 'epoch')}"
 
 
 ProgressCallback = Callable[[Progress], None]

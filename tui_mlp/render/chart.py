@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from tui_mlp.core.metrics import format_loss
+
 from .ascii import to_ascii
 from .text import fitting
 
@@ -91,7 +93,7 @@ def plot_losses(
         plt.title(_fitting((NO_TRAINING, "no training yet"), width))
         return
     if labelled:
-        numbers = f"last {values[-1]:.4g}, lowest {values.min():.4g}"
+        numbers = f"last {format_loss(values[-1])}, lowest {format_loss(values.min())}"
         plt.title(_fitting((f"loss per epoch: {numbers}", numbers), width))
     plt.plot(epochs.tolist(), values.tolist(), marker=marker)
     last = int(epochs[-1])

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tui_mlp.core import MLP
+from tui_mlp.core.echo import counted
 
 from . import palette
 from .graph import node_label
@@ -76,10 +77,10 @@ class WeightTable:
         table.add_section()
         table.add_row("bias", *(self.cell(float(biases[j]), scale, False) for j in columns))
         out: list[RenderableType] = [Text(title, style=palette.TITLE, no_wrap=True), table]
-        left_out = [(sizes[layer] - len(rows), "rows"), (sizes[layer + 1] - len(columns), "columns")]
+        left_out = [(sizes[layer] - len(rows), "row"), (sizes[layer + 1] - len(columns), "column")]
         left_out = [(count, what) for count, what in left_out if count]
         if left_out:
-            counts = " and ".join(f"{count} {what}" for count, what in left_out)
+            counts = " and ".join(counted(count, what) for count, what in left_out)
             short = " ".join(f"+{count} {what[:3]}" for count, what in left_out)
             forms = (f"most important shown; {counts} left out", f"{counts} left out", short)
             out.append(Text(fitting(forms, width), style="dim italic", no_wrap=True))

@@ -45,7 +45,10 @@ class HelpScreen(ModalScreen[None]):
         for title, bindings in self._sections:
             table.add_row("", "")
             table.add_row(f"[b]{title}[/b]", "")
-            for binding in bindings:
-                keys = " / ".join(self.app.get_key_display(Binding(key, "")) for key in binding.key.split(","))
-                table.add_row(keys, binding.tooltip or binding.description)
+            listed: set[str] = set()
+            for binding in bindings:  # a key with a binding for each state (space: pause, resume) is listed once
+                if binding.key not in listed:
+                    listed.add(binding.key)
+                    keys = " / ".join(self.app.get_key_display(Binding(key, "")) for key in binding.key.split(","))
+                    table.add_row(keys, binding.tooltip or binding.description)
         return table

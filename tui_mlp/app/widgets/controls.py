@@ -23,9 +23,11 @@ from textual.widgets import Button, Input, Label, Select, Static
 from tui_mlp.core.activations import HIDDEN_ACTIVATIONS
 from tui_mlp.core.csvdata import DataError
 from tui_mlp.core.datasets import DATASETS
-from tui_mlp.core.mlp import MLP, check_layer_sizes
+from tui_mlp.core.mlp import check_layer_sizes
 from tui_mlp.core.optimizers import OPTIMIZERS
 from tui_mlp.core.parse import (
+    FULL_BATCH,
+    RANDOM_SEED,
     parse_activation,
     parse_auto_learning_rate,
     parse_batch_size,
@@ -36,10 +38,11 @@ from tui_mlp.core.parse import (
     parse_seed,
     parse_weight_decay,
 )
+from tui_mlp.core.run import Loaded
 from tui_mlp.core.specs import AUTO, FIXED_DATASETS, DataSpec, Settings
 
 from ..messages import TrainRequested
-from ..session import data_shape
+from ..session import data_shape, unlike
 
 HIDDEN_PROMPT = "Enter the number of hidden layer neurons"
 
@@ -60,15 +63,6 @@ class Table:
         return f"{Path(self.path).name} → {','.join(self.targets)}"
 
 
-def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """``parse``, but empty text means None (the default)."""
-
-    def parse_or_none(text: str) -> Any:
-        return parse(text) if text.strip() else None
-
-    return parse_or_none
-
-
 def _text(value: object) -> str:
     """A setting as its field shows it: empty for None, ``8,4`` for sizes, ``0.1`` for numbers."""
     if value is None:
@@ -80,14 +74,37 @@ def _text(value: object) -> str:
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field: its label, the ``Settings`` part and attribute it sets, how its text is read."""
+    """One field: its label, the ``Settings`` part and attribute it sets, how its text is read.
+
+    One rule for empty text: a field with a ``prompt`` must be filled in (it asks with the
+    prompt); any other means the attribute's default, ``Settings()``'s, which the field's
+    placeholder and hint show (``none`` names a default of None).
+    """
 
     label: str
     part: str  # "training", "data" or "" (the seed)
     attribute: str
     parse: Callable[[str], Any]
     tooltip: str
-    placeholder: str = ""
+    prompt: str = ""
+    none: str = "default"
+
+    @property
+    def default(self) -> Any:
+        settings = Settings()
+        return getattr(getattr(settings, self.part) if self.part else settings, self.attribute)
+
+    @property
+    def placeholder(self) -> str:
+        return self.prompt or (self.none if self.default is None else _text(self.default))
+
+    @property
+    def hint(self) -> str:
+        return self.tooltip if self.prompt else f"{self.tooltip}; empty: {self.placeholder}"
+
+    def read(self, text: str) -> Any:
+        """The setting ``text`` stands for (ValueError with a message if it is bad)."""
+        return self.parse(text) if text.strip() or self.prompt else self.default
 
 
 # field id -> how it is shown and parsed; every parser raises ValueError with a user-facing message.
@@ -98,19 +115,21 @@ FIELDS: dict[str, FieldSpec] = {
         "hidden",
         parse_hidden,
         f"{HIDDEN_PROMPT}: 5, or 8,4 for two hidden layers",
-        HIDDEN_PROMPT,
+        prompt=HIDDEN_PROMPT,
     ),
     "activation": FieldSpec(
         "Activation", "training", "activation", parse_activation, "The hidden layers' activation function"
     ),
-    "epochs": FieldSpec("Epochs", "training", "epochs", parse_epochs, "How many passes over the training data"),
+    "epochs": FieldSpec(
+        "Epochs", "training", "epochs", parse_epochs, "Passes over the training data (0: only evaluate the network)"
+    ),
     "learning_rate": FieldSpec(
         "Learning rate",
         "training",
         "learning_rate",
-        _optional(parse_auto_learning_rate),
-        "Step size of each update; empty or auto: 0.1 for gd with the summed loss, 1 with a mean loss, 0.01 for adam",
-        "auto",
+        parse_auto_learning_rate,
+        "Step size of each update, or auto: 0.1 for gd with the summed loss, 1 with a mean loss, 0.01 for adam",
+        none=AUTO,
     ),
     "optimizer": FieldSpec(
         "Optimizer",
@@ -123,33 +142,19 @@ FIELDS: dict[str, FieldSpec] = {
         "Batch",
         "training",
         "batch_size",
-        _optional(parse_batch_size),
-        "Mini-batch size; empty: the full batch",
-        "full",
+        parse_batch_size,
+        f"Mini-batch size, or {FULL_BATCH} (every sample at once)",
+        none=FULL_BATCH,
     ),
     "weight_decay": FieldSpec(
         "L2 decay", "training", "weight_decay", parse_weight_decay, "L2 weight decay, 0 to 10 (0: none)"
     ),
     "seed": FieldSpec(
-        "Seed", "", "seed", _optional(parse_seed), "Random seed; empty: a new random one each run", "random"
+        "Seed", "", "seed", parse_seed, f"Random seed, or {RANDOM_SEED} (a new one each run)", none=RANDOM_SEED
     ),
     "dataset": FieldSpec("Dataset", "data", "dataset", str, "The data to learn (2-D ones show a decision boundary)"),
-    "noise": FieldSpec(
-        "Noise",
-        "data",
-        "noise",
-        _optional(parse_noise),
-        "Noise level of a generated dataset; empty: its default",
-        "default",
-    ),
-    "samples": FieldSpec(
-        "Samples",
-        "data",
-        "samples",
-        _optional(parse_samples),
-        "Samples of a generated dataset; empty: its default",
-        "default",
-    ),
+    "noise": FieldSpec("Noise", "data", "noise", parse_noise, "Noise level of a generated dataset"),
+    "samples": FieldSpec("Samples", "data", "samples", parse_samples, "Samples of a generated dataset"),
 }
 SELECTS = {"activation": HIDDEN_ACTIVATIONS, "optimizer": (AUTO, *OPTIMIZERS), "dataset": tuple(DATASETS)}
 GENERATED_ONLY = ("noise", "samples")  # disabled for the fixed datasets and CSV files
@@ -161,7 +166,7 @@ class Field(Horizontal):
     def __init__(self, name: str, control: Widget) -> None:
         spec = FIELDS[name]
         super().__init__(Label(spec.label, classes="label"), control, id=f"{name}-field")
-        control.tooltip = spec.tooltip
+        control.tooltip = spec.hint if isinstance(control, Input) else spec.tooltip
 
 
 class ControlBar(Vertical):
@@ -172,6 +177,7 @@ class ControlBar(Vertical):
         self.settings = settings
         data = settings.data
         self.table = Table(data.csv_file, data.targets) if data.csv_file else None
+        self.loaded: Loaded | None = None  # the network Train goes on training while the fields describe it
 
     def _initial(self, name: str) -> object:
         spec = FIELDS[name]
@@ -196,7 +202,9 @@ class ControlBar(Vertical):
                     control = Input(_text(value), placeholder=spec.placeholder, id=name, compact=True)
                 yield Field(name, control)
             yield Button("Train ⏎", id="train", variant="primary", compact=True, tooltip="Build a network and train it")
-        yield Static(id="errors")
+        with Vertical(id="messages"):  # over the panels, below the fields: nothing moves when they appear
+            yield Static(id="errors")
+            yield Static(id="note")
 
     def on_mount(self) -> None:
         self._enable_generated()
@@ -209,10 +217,12 @@ class ControlBar(Vertical):
         """Replace the text (or choice) of field ``name``."""
         self.query_one(f"#{name}").value = value
 
-    def show_network(self, model: MLP) -> None:
-        """Put ``model``'s hidden sizes and activation in their fields."""
-        self.set_value("hidden", _text(model.layer_sizes[1:-1]))
-        self.set_value("activation", model.activation)
+    def show_loaded(self, loaded: Loaded) -> None:
+        """Put the ``loaded`` network's hidden sizes and activation in their fields; while
+        they describe it, Train goes on training it."""
+        self.loaded = loaded
+        self.set_value("hidden", _text(loaded.model.layer_sizes[1:-1]))
+        self.set_value("activation", loaded.model.activation)
 
     def data_spec(self, noise: float | None = None, samples: int | None = None) -> DataSpec:
         """The data the dataset field names (with ``noise`` and ``samples`` for generated ones)."""
@@ -237,7 +247,7 @@ class ControlBar(Vertical):
             if name == "dataset" or (name in GENERATED_ONLY and not self.generated):
                 continue
             try:
-                parsed[name] = spec.parse(self.value(name))
+                parsed[name] = spec.read(self.value(name))
             except ValueError as error:
                 errors[name] = str(error)
         if errors:
@@ -270,6 +280,26 @@ class ControlBar(Vertical):
         self.query_one("#errors", Static).update("\n".join(lines))
         self.set_class(bool(errors), "-invalid")
 
+    def _note_loaded(self, shown: bool = True) -> None:
+        """Say, before Train, that the fields no longer describe the loaded network."""
+        note = ""
+        if shown and self.loaded is not None:
+            try:
+                hidden = parse_hidden(self.value("hidden"))
+            except ValueError:  # the error is shown on Train
+                hidden = tuple(self.loaded.model.layer_sizes[1:-1])
+            training = replace(self.settings.training, hidden=hidden, activation=self.value("activation"))
+            differing = unlike(self.loaded.model, training)
+            if differing:
+                values = ", ".join(f"{FIELDS[name].label} {value}" for name, value in differing.items())
+                again = "that" if len(differing) == 1 else "those"
+                note = (
+                    f"⚠ Train starts a new network from the seed, not {self.loaded.name} ({values}): "
+                    f"set {again} again to go on training it"
+                )
+        self.query_one("#note", Static).update(note)
+        self.set_class(bool(note), "-note")
+
     def _enable_generated(self) -> None:
         for name in GENERATED_ONLY:
             self.query_one(f"#{name}", Input).disabled = not self.generated
@@ -278,6 +308,7 @@ class ControlBar(Vertical):
         """Post ``TrainRequested`` if every field is valid."""
         settings = self.read()
         if settings is not None:
+            self._note_loaded(shown=False)  # said: the person chose
             self.post_message(TrainRequested(settings))
 
     @on(Input.Submitted)
@@ -292,5 +323,7 @@ class ControlBar(Vertical):
         """Clear a field's message as soon as its text becomes valid."""
         if event.control.id == "dataset":
             self._enable_generated()
+        if event.control.id in ("hidden", "activation"):
+            self._note_loaded()
         if self.has_class("-invalid"):
             self.read()

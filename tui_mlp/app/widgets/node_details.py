@@ -1,6 +1,9 @@
-"""The details of the focused node: bias, weights in and out, activation per sample."""
+"""The details of the focused node: bias, weights in and out, and per sample its inputs,
+target and the node's output."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from rich.console import Group
@@ -21,28 +24,58 @@ def _more(total: int) -> str:
     return f"  … {total - MAX_SHOWN:,} more" if total > MAX_SHOWN else ""
 
 
+def number(value: float) -> str:
+    """Every number of the pane: a sign and three decimals (``+0.507``, ``-1.045``)."""
+    return f"{value:+.3f}"
+
+
+def data_format(values: np.ndarray) -> Callable[[float], str]:
+    """One format for all of a dataset's ``values``: whole numbers as such (``1 0 0 1``) if
+    every value is one, else as every number of the pane."""
+    if np.all(np.abs(values) < 1e6) and np.array_equal(values, np.round(values)):
+        return lambda value: f"{value:.0f}"
+    return number
+
+
 def _weights(labels: list[str], values: np.ndarray) -> Text:
     pairs = zip(labels[:MAX_SHOWN], values[:MAX_SHOWN])
-    return Text(" ".join(f"{label} {value:+.3f}" for label, value in pairs) + _more(len(values)))
+    return Text(" ".join(f"{label} {number(value)}" for label, value in pairs) + _more(len(values)))
 
 
-def describe_node(model: MLP, layer: int, index: int, X: np.ndarray) -> Group:
-    """A node's label, bias, incoming and outgoing weights, and its output on each row of ``X``."""
+def targets(data: Dataset, count: int) -> list[str]:
+    """The first ``count`` samples' targets: the class name where the data names its classes,
+    else the target values (``0 1`` for the seed's labels)."""
+    y = data.y[:count]
+    if data.classes:
+        return [data.classes[label] for label in data.labels()[:count]]
+    write = data_format(data.y)
+    return [" ".join(map(write, row)) for row in y]
+
+
+def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
+    """A node's label, bias, incoming and outgoing weights, and for each sample of ``data``
+    the node's output, the sample's target and its inputs."""
     sizes = model.layer_sizes
     names = [[node_label(sizes, n, i) for i in range(min(size, MAX_SHOWN))] for n, size in enumerate(sizes)]
     facts = Table.grid(padding=(0, 1))
     facts.add_column(style="bold")
     facts.add_column()
     if layer > 0:
-        facts.add_row("bias", f"{model.biases[layer - 1][index]:+.4f}")
+        facts.add_row("bias", number(model.biases[layer - 1][index]))
         facts.add_row("in", _weights(names[layer - 1], model.weights[layer - 1][:, index]))
     if layer < len(sizes) - 1:
         facts.add_row("out", _weights(names[layer + 1], model.weights[layer][index]))
-    samples = Table("sample", "inputs", "output", box=None, padding=(0, 1), header_style="bold")
-    outputs = model.activations(X[:MAX_SHOWN])[layer][:, index]
-    for row, (inputs, value) in enumerate(zip(X[:MAX_SHOWN], outputs), start=1):
-        samples.add_row(f"#{row}", " ".join(f"{x:g}" for x in inputs), f"{value:.4f}")
-    more = Text(_more(len(X)).strip(), style="dim")
+    # The inputs come last: in a narrow pane they wrap, and the other columns stay whole.
+    samples = Table("#", box=None, padding=(0, 1), header_style="bold")
+    samples.add_column("output", min_width=len("+0.000"))
+    samples.add_column("target")
+    samples.add_column("inputs", min_width=len("+0.000"))
+    X = data.X[:MAX_SHOWN]
+    outputs = model.activations(X)[layer][:, index]
+    write = data_format(data.X)
+    for row, (inputs, target, value) in enumerate(zip(X, targets(data, MAX_SHOWN), outputs), start=1):
+        samples.add_row(str(row), number(value), target, " ".join(map(write, inputs)))
+    more = Text(_more(len(data.X)).strip(), style="dim")
     title = Text.assemble((f" {node_label(sizes, layer, index)} ", "bold reverse"), f" {layer_title(model, layer)}")
     return Group(title, facts, samples, more)
 
@@ -85,4 +118,4 @@ class NodeDetails(VerticalScroll):
             return
         where = "Before training" if panel == "before" else "After training"
         self.border_title = f"Node · {where}"
-        self.query_one(Static).update(describe_node(model, layer, index, self.data[0].X))
+        self.query_one(Static).update(describe_node(model, layer, index, self.data[0]))

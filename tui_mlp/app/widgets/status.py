@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from textual.reactive import var
 from textual.widgets import Static
 
+from tui_mlp.core.metrics import format_loss
+
 
 @dataclass(frozen=True)
 class RunStatus:
@@ -16,7 +18,7 @@ class RunStatus:
     epochs: int
     state: str = "training"  # or "paused", or why training stopped
     epoch: int = 0
-    loss: float = float("nan")
+    loss: float = float("nan")  # NaN: no loss yet
     elapsed: float = 0.0
     scores: str = ""  # e.g. "train acc 1.000 · test acc 0.967", or "test loss 0.012345"
 
@@ -35,7 +37,7 @@ class StatusLine(Static):
         if isinstance(status, str):
             self.update(status)
             return
-        parts = [f"epoch {status.epoch:,} / {status.epochs:,}", f"loss {status.loss:.6f}"]
+        parts = [f"epoch {status.epoch:,} / {status.epochs:,}", f"loss {format_loss(status.loss)}"]
         if status.scores:
             parts.append(status.scores)
         parts += [status.state, status.origin]
