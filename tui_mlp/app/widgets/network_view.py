@@ -48,7 +48,7 @@ class NetworkView(VerticalScroll, can_focus=True):
     ]
 
     model: var[MLP | None] = var(None, init=False)  # redraw() repaints what changed
-    ranking: var[tuple[np.ndarray, ...] | None] = var(None, init=False)  # which neurons big layers show
+    ranking: var[tuple[np.ndarray, ...] | None] = var(None, init=False, always_update=True)  # (arrays: not compared)
     node: var[tuple[int, int] | None] = var(None, init=False)  # a neuron focused in another panel
     show_table: reactive[bool] = reactive(False)
     cursor: reactive[tuple[int, int]] = reactive((0, 0))

@@ -32,7 +32,7 @@ class Panels(Horizontal):
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True)
     focused: var[tuple[str, int, int] | None] = var(None)
     show_boundary: var[bool | None] = var(None)
-    ranking: var[tuple[np.ndarray, ...] | None] = var(None)
+    ranking: var[tuple[np.ndarray, ...] | None] = var(None, always_update=True)  # arrays: never compared
     node: var[tuple[int, int] | None] = var(None)  # the focused neuron, if a graph panel has one
 
     def __init__(self, *, ascii: bool, id: str) -> None:
