@@ -44,3 +44,40 @@ async def test_a_neuron_focused_in_one_panel_is_shown_in_the_other() -> None:
         assert (layer, index) == (1, 40)
         assert "h41 " in region_text(app, "#after") and "h41 " in region_text(app, "#before")
         assert neurons(region_text(app, "#before")) == neurons(region_text(app, "#after"))
+
+
+@app_test
+async def test_function_keys_reach_the_panels_and_home_end_pages_move_the_cursor() -> None:
+    app = make_app(seed=1, hidden="300", dataset="spiral", epochs=50)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await train_to_end(pilot)
+        assert app.focused is app.query_one("#hidden")
+        await pilot.press("f3")
+        after = app.query_one("#after")
+        assert app.focused is after
+        await pilot.press("right", "end")
+        assert after.cursor == (1, 299)
+        await pilot.press("pageup", "pageup", "up")
+        assert after.cursor == (1, 278)
+        await pilot.press("home", "pagedown")
+        assert after.cursor == (1, 10)
+        await pilot.press("f2")
+        assert app.focused is app.query_one("#before")
+        await pilot.press("f4")
+        assert app.focused is app.query_one("#hidden")
+
+
+@pytest.mark.parametrize(("size", "boundary"), [((120, 40), False), ((200, 60), True)])
+@app_test
+async def test_the_boundary_does_not_squeeze_a_network_that_would_fit(size: tuple[int, int], boundary: bool) -> None:
+    """The issue's case: 2-8-4-1 at 120×40 showed 3 of 8 nodes beside the boundary, whole without it."""
+    app = make_app(seed=1, hidden="8,4", dataset="moons", epochs=50)
+    async with app.run_test(size=size) as pilot:
+        await train_to_end(pilot)
+        shown = app.query_one("#boundary").display
+        assert shown is boundary
+        text = region_text(app, "#before")
+        assert "more" not in text and "too small" not in text
+        assert "h1_8 b=" in text and "h2_4 b=" in text  # the last neuron of each hidden layer
+        await pilot.press("f2", "b")
+        assert app.query_one("#boundary").display is not boundary  # b still shows or hides it

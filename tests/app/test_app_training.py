@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from app_helpers import (
     SIZE,
     app_test,
@@ -17,7 +18,7 @@ from app_helpers import (
 )
 from textual.app import App, ComposeResult
 
-from tui_mlp.app.widgets.status import RunStatus, StatusLine
+from tui_mlp.app.widgets.status import RunStatus, StatusLine, fit_parts
 from tui_mlp.core import MLP, StopReason, train
 from tui_mlp.core.datasets import load_dataset
 
@@ -223,3 +224,26 @@ async def test_zero_epochs_evaluate_the_network_and_it_can_be_saved(tmp_path) ->
         )
         assert "no training yet" in region_text(app, "#loss")
         assert app.files.save(tmp_path / "p.json") == tmp_path / "p.json"
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+@app_test
+async def test_the_seed_is_always_on_the_status_line_and_a_stuck_run_says_so(width: int) -> None:
+    app = make_app(seed=3, hidden="300", dataset="spiral", epochs=300, loss="sse", optimizer="gd", learning_rate=0.1)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await train_to_end(pilot)
+        line = status_text(app)
+        assert len(line) <= width - 2 and "seed 3" in line and "stuck at chance" in line
+        assert line.startswith("epoch 300 / 300 · loss 40 · ")
+        if width >= 120:
+            assert "train acc 0.500 · test acc 0.500" in line
+        if width >= 200:
+            assert "stuck at chance (outputs saturated): try a smaller learning rate, a mean loss, adam or tanh" in line
+
+
+def test_status_parts_shorten_in_order_and_keep_what_has_one_form() -> None:
+    parts = [("a",), ("long middle", "mid", ""), ("seed 1",), ("9 s", "")]
+    assert fit_parts(parts, [3, 1, 1], 80) == "a · long middle · seed 1 · 9 s"
+    assert fit_parts(parts, [3, 1, 1], 26) == "a · long middle · seed 1"
+    assert fit_parts(parts, [3, 1, 1], 18) == "a · mid · seed 1"
+    assert fit_parts(parts, [3, 1, 1], 5) == "a · seed 1"

@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_mlp.core import MLP
+from tui_mlp.render.graph import layer_titles
 from tui_mlp.render.layout import plan, ranked, weight_text
+from tui_mlp.render.network import NetworkDiagram
 from tui_mlp.render.table import WeightTable
 from tui_mlp.render.text import render_text
 
@@ -71,3 +73,11 @@ def test_numbers_always_take_five_characters() -> None:
         " +nan",
         " +inf",
     ]
+
+
+def test_layer_titles_shorten_by_a_rule_instead_of_being_cut() -> None:
+    """At 80×24 the seed net's title read ``Output (si…``."""
+    model = MLP([4, 5, 2], seed=0)
+    lines = render_text(NetworkDiagram(model, height=9), 38).splitlines()
+    assert lines[0].split() == ["Input", "Hidden", "(sigmoid)", "Output"]
+    assert layer_titles(MLP([2, 3, 3, 1], seed=0), 2) == ("Hidden 2 (sigmoid)", "Hidden 2", "H2")

@@ -81,6 +81,9 @@ class MLPApp(App[None]):
         Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
         Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
         Binding("f1,question_mark", "help", "Help", tooltip="Show every key"),
+        Binding("f2", "focus('before')", "Before", tooltip="Go to the Before panel (its node cursor)", show=False),
+        Binding("f3", "focus('after')", "After", tooltip="Go to the After panel (its node cursor)", show=False),
+        Binding("f4", "focus('hidden')", "Fields", tooltip="Go back to the fields", show=False),
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit tui-mlp", priority=True),
     ]
 

@@ -199,7 +199,7 @@ class LiveTraining:
         found = shown(run, message.parameters, result.losses, status)
         if (stuck := run.stuck(found.model)) is None:
             return found
-        return replace(found, status=replace(found.status, state=f"{ended} · {stuck.brief}"))
+        return replace(found, status=replace(found.status, stuck=stuck.brief))
 
     def drawn_since(self, run: LiveRun, cpu: float) -> None:
         """Tell ``run``'s feed, once the panels are repainted, how much CPU drawing took since ``cpu``."""

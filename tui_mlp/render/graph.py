@@ -33,13 +33,19 @@ def check_node(layer_sizes: Sequence[int], node: tuple[int, int] | None, what: s
 
 def layer_title(model: MLP, layer: int) -> str:
     """Column heading: ``Input``, ``Hidden (sigmoid)``, ``Hidden 2 (relu)``, ``Output (sigmoid)``."""
+    return layer_titles(model, layer)[0]
+
+
+def layer_titles(model: MLP, layer: int) -> tuple[str, str, str]:
+    """A column heading, then shorter by one rule: ``Hidden 2 (relu)``, ``Hidden 2``, ``H2``
+    (``Output (softmax)``, ``Output``, ``Out``; ``Input``, ``Input``, ``In``)."""
     last = len(model.layer_sizes) - 1
     if layer == 0:
-        return "Input"
+        return "Input", "Input", "In"
     if layer == last:
-        return f"Output ({model.output_activation})"
+        return f"Output ({model.output_activation})", "Output", "Out"
     number = "" if last == 2 else f" {layer}"
-    return f"Hidden{number} ({model.activation})"
+    return f"Hidden{number} ({model.activation})", f"Hidden{number}", f"H{number.strip()}"
 
 
 def build_graph(model: MLP, shown: Sequence[Sequence[int]] | None = None) -> nx.DiGraph:

@@ -210,6 +210,11 @@ class Plan:
     keys: bool = True  # mention the app's keys (w: weight table)
 
     @property
+    def whole(self) -> bool:
+        """Whether every neuron is shown and nothing asks for more room."""
+        return not self.enlarge and not any(column.more for band in self.bands for column in band.columns)
+
+    @property
     def rows(self) -> int:
         """Rows of the whole drawing, before it is cut to ``height``."""
         bodies = sum(band.body for band in self.bands)

@@ -40,12 +40,14 @@ from tui_mlp.core import MLP
 
 from . import palette
 from .canvas import Canvas, ease
-from .graph import layer_title
+from .graph import layer_titles
 from .layout import LABEL_SEP, Band, Column, Gap, Plan, Subject, plan_for, strongest, weight_text, width_range
+from .text import fitting
 
 TABLE_KEY = "w: weight table"
 ENLARGE = "enlarge the panel or press w for the weight table"
 ENLARGE_SHORT = "too small: enlarge or press w"
+ENLARGE_SHORTEST = "enlarge or press w"
 ENLARGE_NO_KEYS = "too small to print every weight"
 LABEL_SPOTS = (0.7, 0.55, 0.85, 0.4, 0.25, 0.6, 0.8, 0.5, 0.3)  # where along an edge its weight may go, best first
 
@@ -144,16 +146,15 @@ class Painter:
     def enlarge_text(self) -> str:
         if not self.plan.keys:
             return ENLARGE_NO_KEYS
-        return ENLARGE if len(ENLARGE) <= self.plan.width else ENLARGE_SHORT
+        return fitting((ENLARGE, ENLARGE_SHORT, ENLARGE_SHORTEST), self.plan.width)
 
     def titles(self, columns: Sequence[Column], y: int) -> None:
-        """Each layer's title over its column, shortened (…) where the next column starts."""
+        """Each layer's title over its column, the longest of its forms that ends before the
+        next column (``Output (sigmoid)``, ``Output``, ``Out``: see ``graph.layer_titles``)."""
         for column, following in zip(columns, [*columns[1:], None]):
             room = (following.x - 1 if following else self.plan.width) - column.x
-            title = layer_title(self.plan.model, column.layer)
-            if len(title) > room:
-                title = title[: max(room - 1, 0)] + ("~" if self.plan.ascii else "…")
-            self.canvas.write(column.x, y, title, palette.TITLE)
+            title = fitting(layer_titles(self.plan.model, column.layer), room)
+            self.canvas.write(column.x, y, title[: max(room, 0)], palette.TITLE)
 
     def node_pieces(self, column: Column, i: int) -> list[tuple[str, Style]]:
         """Node ``i`` of ``column`` as styled pieces: label, bias, activation."""

@@ -37,6 +37,9 @@ class Drawing(Static):
         return lines
 
 
+PAGE = 10  # neurons a PageUp/PageDown moves the cursor
+
+
 class NetworkView(VerticalScroll, can_focus=True):
     """The layered graph (or the weight tables) of ``model``; the cursor shows while focused."""
 
@@ -45,6 +48,10 @@ class NetworkView(VerticalScroll, can_focus=True):
         Binding("right", "move(1, 0)", "Layer →", tooltip="Move the node cursor to the next layer", show=False),
         Binding("up", "move(0, -1)", "Node ↑", tooltip="Move the node cursor up within its layer", show=False),
         Binding("down", "move(0, 1)", "Node ↓", tooltip="Move the node cursor down within its layer", show=False),
+        Binding("pageup", f"move(0, -{PAGE})", "Node ↑↑", tooltip=f"Move the node cursor {PAGE} up", show=False),
+        Binding("pagedown", f"move(0, {PAGE})", "Node ↓↓", tooltip=f"Move the node cursor {PAGE} down", show=False),
+        Binding("home", "move_to_end(False)", "First", tooltip="The first neuron of the layer", show=False),
+        Binding("end", "move_to_end(True)", "Last", tooltip="The last neuron of the layer", show=False),
     ]
 
     model: var[MLP | None] = var(None, init=False)  # redraw() repaints what changed
@@ -133,6 +140,12 @@ class NetworkView(VerticalScroll, can_focus=True):
         index = self.cursor[1] if layers == 0 else round(self.cursor[1] * sizes[layer] / sizes[self.cursor[0]])
         index = min(max(index + nodes, 0), sizes[layer] - 1)
         self.cursor = (layer, index)
+
+    def action_move_to_end(self, last: bool) -> None:
+        """Move the node cursor to the first or ``last`` neuron of its layer."""
+        if self.model is not None:
+            layer = self.cursor[0]
+            self.cursor = (layer, self.model.layer_sizes[layer] - 1 if last else 0)
 
     def watch_cursor(self) -> None:
         self.redraw()

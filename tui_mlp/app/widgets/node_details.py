@@ -95,7 +95,7 @@ class NodeDetails(VerticalScroll):
         self.border_title = "Node"
 
     def compose(self):
-        yield Static(Text("Tab to a network panel and use the arrow keys to inspect a node.", style="dim"))
+        yield Static(Text("F2 (Before) or F3 (After), then the arrow keys: inspect a node.", style="dim"))
 
     def watch_focused(self) -> None:
         self.describe()

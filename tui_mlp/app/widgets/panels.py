@@ -11,7 +11,7 @@ from textual.reactive import var
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.run import picture
-from tui_mlp.render.layout import ranked
+from tui_mlp.render.layout import plan, ranked
 
 from .boundary_view import BoundaryView
 from .network_view import NetworkView
@@ -53,6 +53,19 @@ class Panels(Horizontal):
         boundary or a fitted curve."""
         return self.data is not None and picture(self.before, *self.data) is not None
 
+    @property
+    def crowded(self) -> bool:
+        """Whether the networks would show whole in half the width but not in a third: then the
+        boundary panel (by default) gives its room to them and waits for ``b``."""
+        if self.before is None or not self.size:
+            return False
+        height = self.size.height - 2  # the panels' borders
+        halves, thirds = self.size.width // 2 - 2, self.size.width // 3 - 2
+        return plan(self.before, halves, height).whole and not plan(self.before, thirds, height).whole
+
+    def on_resize(self) -> None:
+        self._place_boundary()
+
     def watch_before(self, before: MLP | None) -> None:
         self.ranking = None if before is None else ranked(before)
         self._place_boundary()
@@ -68,5 +81,6 @@ class Panels(Horizontal):
 
     def _place_boundary(self) -> None:
         self.set_class(self.pictured, "-pictured")
+        self.set_class(self.crowded, "-crowded")
         self.set_class(self.show_boundary is True, "-boundary-on")
         self.set_class(self.show_boundary is False, "-boundary-off")

@@ -1,4 +1,5 @@
-"""The status line: epoch, loss, time, speed and why training stopped."""
+"""The status line: epoch, loss, scores, why training stopped, the seed, time and speed;
+the less important parts shorten or drop to fit the width, the seed never."""
 
 from __future__ import annotations
 
@@ -21,6 +22,26 @@ class RunStatus:
     loss: float = float("nan")  # NaN: no loss yet
     elapsed: float = 0.0
     scores: str = ""  # e.g. "train acc 1.000 · test acc 0.967", or "test loss 0.012345"
+    stuck: str = ""  # the advice for a run stuck at chance (``Stuck.brief``)
+
+
+SEPARATOR = " · "
+
+
+def fit_parts(parts: list[tuple[str, ...]], shrink: list[int], width: int) -> str:
+    """``parts`` joined by " · ", each in the first of its forms (longest first, "" drops it);
+    while the line is wider than ``width``, each part named in ``shrink``, in turn, takes its
+    next form (a part named twice shortens twice). Parts never named always stay."""
+    chosen = [0] * len(parts)
+
+    def line() -> str:
+        return SEPARATOR.join(form for forms, i in zip(parts, chosen) if (form := forms[i]))
+
+    for index in shrink:
+        if len(line()) <= width:
+            break
+        chosen[index] = min(chosen[index] + 1, len(parts[index]) - 1)
+    return line()
 
 
 class StatusLine(Static):
@@ -37,11 +58,20 @@ class StatusLine(Static):
         if isinstance(status, str):
             self.update(status)
             return
-        parts = [f"epoch {status.epoch:,} / {status.epochs:,}", f"loss {format_loss(status.loss)}"]
-        if status.scores:
-            parts.append(status.scores)
-        parts += [status.state, status.origin]
-        if self.timing:
-            speed = status.epoch / status.elapsed if status.elapsed > 0 else 0.0
-            parts += [f"{status.elapsed:.1f} s", f"{speed:,.0f} epochs/s"]
-        self.update(" · ".join(parts), layout=False)
+        speed = status.epoch / status.elapsed if status.elapsed > 0 else 0.0
+        timing = (f"{status.elapsed:.1f} s", f"{speed:,.0f} epochs/s") if self.timing else ("", "")
+        parts = [
+            (f"epoch {status.epoch:,} / {status.epochs:,}",),
+            (f"loss {format_loss(status.loss)}",),
+            (status.scores, ""),
+            (status.state, ""),
+            (status.stuck, "stuck at chance" if status.stuck else "", ""),
+            (status.origin,),  # the seed: always shown, so the run can be repeated
+            (timing[0], ""),
+            (timing[1], ""),
+        ]
+        width = self.content_size.width or 1_000
+        self.update(fit_parts(parts, [7, 6, 4, 3, 2, 4], width), layout=False)
+
+    def on_resize(self) -> None:
+        self.watch_status(self.status)
