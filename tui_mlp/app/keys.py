@@ -1,0 +1,25 @@
+"""The app's keys: one list, read by the app, its footer and its help screen."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+APP_KEYS: list[BindingType] = [
+    Binding("escape", "cancel", "Cancel", tooltip="Cancel training; the partial result stays"),
+    Binding("space", "pause", "Pause", tooltip="Pause or resume training (outside the text fields)"),
+    Binding("space", "resume", "Resume", tooltip="Resume the paused training"),  # shown instead while paused
+    Binding("w", "toggle_table", "Weights", tooltip="Switch the panels between graph and weight tables"),
+    Binding(
+        "b",
+        "toggle_boundary",
+        "Boundary",
+        tooltip="Show or hide the decision boundary or fitted curve",
+    ),
+    Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
+    Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
+    Binding("f1,question_mark", "help", "Help", tooltip="Show every key"),
+    Binding("f2", "focus('before')", "Before", tooltip="Go to the Before panel (its node cursor)", show=False),
+    Binding("f3", "focus('after')", "After", tooltip="Go to the After panel (its node cursor)", show=False),
+    Binding("f4", "focus('hidden')", "Fields", tooltip="Go back to the fields", show=False),
+    Binding("ctrl+q", "quit", "Quit", tooltip="Quit tui-mlp", priority=True),
+]
