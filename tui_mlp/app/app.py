@@ -19,9 +19,8 @@ from typing import ClassVar
 import numpy as np
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.filter import LineFilter
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, HelpPanel, Select, Static
@@ -33,8 +32,8 @@ from tui_mlp.core.params import ParamsError
 from tui_mlp.core.run import Loaded
 from tui_mlp.core.specs import Settings
 
-from .ascii import AsciiFilter, ascii_key
-from .commands import MLPCommands
+from .ascii import AsciiCapableApp
+from .commands import MLPCommands, with_screenshot
 from .files import Files
 from .keys import APP_KEYS
 from .live import LiveRun, LiveTraining, Shown
@@ -54,7 +53,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 20
 START_TEXT = "Press Enter or Train to build a network and train it."
 
 
-class MLPApp(App[None]):
+class MLPApp(AsciiCapableApp):
     """Build a small MLP, train it in a worker thread and watch it learn."""
 
     TITLE = "tui-mlp"
@@ -94,7 +93,6 @@ class MLPApp(App[None]):
         self.settings = settings or Settings()
         self.session = Session(loaded)
         self.ascii = ascii
-        self._ascii_filter = [AsciiFilter()] if ascii else []
         self.files = Files(self, files)
         self.live = LiveTraining(self, lambda: all(view.painted for view in self.query(NetworkView)))
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
@@ -119,14 +117,6 @@ class MLPApp(App[None]):
             id="too-small",
         )
         yield Footer()
-
-    def get_line_filters(self) -> list[LineFilter]:
-        """Textual's filters and, with ``ascii``, the one that keeps the whole screen ASCII."""
-        return [*super().get_line_filters(), *self._ascii_filter]
-
-    def get_key_display(self, binding: Binding) -> str:
-        display = super().get_key_display(binding)
-        return ascii_key(display) if self.ascii else display
 
     def on_mount(self) -> None:
         self.exit_guard.install()
@@ -270,16 +260,8 @@ class MLPApp(App[None]):
         self.push_screen(HelpScreen(sections))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's palette commands, with Screenshot saving where ctrl+s does (Textual's
-        own saves to ~/Downloads, which may not exist, nor be inside a served app's folder)."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":
-                yield command
-        yield SystemCommand(
-            "Screenshot",
-            "Save an SVG of the screen to a timestamped file here (where ctrl+s writes)",
-            lambda: self.set_timer(0.1, self.files.screenshot),  # once the palette has closed
-        )
+        """Textual's palette commands, its Screenshot saving where ctrl+s does."""
+        return with_screenshot(self, super().get_system_commands(screen), self.files.screenshot)
 
     def action_snapshot(self) -> None:
         """Write a text snapshot to a timestamped file in the working (or files) folder."""

@@ -4,6 +4,8 @@ whichever widget drew it (borders, Select arrows, the footer, scrollbars, notifi
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.app import App
+from textual.binding import Binding
 from textual.color import Color
 from textual.filter import LineFilter
 
@@ -22,3 +24,18 @@ class AsciiFilter(LineFilter):
 def ascii_key(display: str) -> str:
     """A key as the footer and help show it, spelled in ASCII: ``⏎`` is ``enter``."""
     return "".join(KEY_NAMES.get(char, char) for char in display)
+
+
+class AsciiCapableApp(App[None]):
+    """An app that, when its ``ascii`` is set, draws every cell and names every key in ASCII."""
+
+    ascii = False
+    ascii_filter = AsciiFilter()
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters and, with ``ascii``, the one that keeps the whole screen ASCII."""
+        return [*super().get_line_filters(), *([self.ascii_filter] if self.ascii else [])]
+
+    def get_key_display(self, binding: Binding) -> str:
+        display = super().get_key_display(binding)
+        return ascii_key(display) if self.ascii else display

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from typing import Any
 
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .files import Files
@@ -41,3 +43,18 @@ class MLPCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def with_screenshot(
+    app: App[Any], commands: Iterable[SystemCommand], save: Callable[[], None]
+) -> Iterator[SystemCommand]:
+    """Textual's system ``commands`` with its Screenshot replaced by one that calls ``save``
+    (Textual's own saves to ~/Downloads, which may not exist, nor be in a served app's folder)."""
+    for command in commands:
+        if command.title != "Screenshot":
+            yield command
+    yield SystemCommand(
+        "Screenshot",
+        "Save an SVG of the screen to a timestamped file here (where ctrl+s writes)",
+        lambda: app.set_timer(0.1, save),  # once the palette has closed
+    )
