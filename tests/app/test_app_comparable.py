@@ -4,10 +4,12 @@ neuron focused in one panel is shown (and highlighted) in the other too."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from app_helpers import app_test, make_app, region_text, train_to_end
 
+IRIS = Path(__file__).parent.parent / "data" / "iris.csv"
 NEURON = re.compile(r"\b(?:x\d+|h\d+(?:_\d+)?|y\d+)\b")
 
 
@@ -81,3 +83,16 @@ async def test_the_boundary_does_not_squeeze_a_network_that_would_fit(size: tupl
         assert "h1_8 b=" in text and "h2_4 b=" in text  # the last neuron of each hidden layer
         await pilot.press("f2", "b")
         assert app.query_one("#boundary").display is not boundary  # b still shows or hides it
+
+
+@app_test
+async def test_a_tables_columns_and_classes_name_the_inputs_and_outputs() -> None:
+    app = make_app(seed=0, data_file=str(IRIS), targets=("species",), epochs=50)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await train_to_end(pilot)
+        for panel in ("#before", "#after"):
+            text = region_text(app, panel)
+            assert "sepal_length" in text and "petal_width" in text and "virginica b=" in text
+            assert "x1" not in text and "y1" not in text
+        await pilot.press("f2")
+        assert region_text(app, "#details").splitlines()[1].split()[1:3] == ["sepal_length", "Input"]

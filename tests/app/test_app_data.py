@@ -222,6 +222,8 @@ async def test_2d_snapshot_includes_the_boundary(tmp_path) -> None:
     app = make_app(seed=0, epochs=100, **MOONS_FLAGS)
     async with app.run_test(size=SIZE) as pilot:
         await train_to_end(pilot)
+        await pilot.press("f2", "b")  # at 120 columns the 2-8-8-1 nets would be cut: the boundary waits for b
+        assert app.query_one("#boundary").display
         written = app.files.export(tmp_path / "moons.txt")
         text = written.read_text()
         assert "Decision boundary" in text and "test acc" in text and "optimizer: adam" in text

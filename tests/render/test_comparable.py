@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_mlp.core import MLP
-from tui_mlp.render.graph import layer_titles
+from tui_mlp.render.graph import layer_titles, node_label
 from tui_mlp.render.layout import plan, ranked, weight_text
 from tui_mlp.render.network import NetworkDiagram
 from tui_mlp.render.table import WeightTable
@@ -81,3 +81,11 @@ def test_layer_titles_shorten_by_a_rule_instead_of_being_cut() -> None:
     lines = render_text(NetworkDiagram(model, height=9), 38).splitlines()
     assert lines[0].split() == ["Input", "Hidden", "(sigmoid)", "Output"]
     assert layer_titles(MLP([2, 3, 3, 1], seed=0), 2) == ("Hidden 2 (sigmoid)", "Hidden 2", "H2")
+
+
+def test_a_tables_inputs_and_outputs_are_called_by_their_names() -> None:
+    names = (("sepal length", "petal\x1bwidth"), ("setosa", "a_very_long_class_name"))
+    sizes = (2, 3, 2)
+    labels = [node_label(sizes, layer, i, names) for layer, i in [(0, 0), (0, 1), (1, 0), (2, 0), (2, 1)]]
+    assert labels == ["sepal_length", "'petal\\x1bw…", "h1", "setosa", "a_very_long…"]
+    assert node_label((3, 1), 0, 2, (("a", "b"), ())) == "x3"  # a name for each one named, no more

@@ -69,7 +69,9 @@ def load_csv(path: str | os.PathLike[str], targets: Sequence[str]) -> Dataset:
     features = table.X.shape[1]
     rows = counted(len(table.X), "row")
     description = f"{Path(name).name}: {rows}, {counted(features, 'feature')} → {', '.join(targets)}"
-    return Dataset(Path(name).stem, table.X, y, description, task, classes)
+    inputs = tuple(column for column, use in zip(table.header, table.uses) if use == FEATURE)
+    names = (inputs, classes or tuple(targets))
+    return Dataset(Path(name).stem, table.X, y, description, task, classes, names=names)
 
 
 def cached_csv(path: str, targets: Sequence[str]) -> Dataset:

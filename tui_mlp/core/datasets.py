@@ -23,7 +23,8 @@ class Dataset:
 
     ``task`` is ``binary`` (each output a 0/1 label), ``multiclass`` (one-hot
     rows, ``classes`` names them) or ``regression``. ``scaling`` holds the
-    (mean, std) the features were standardised with, if any.
+    (mean, std) the features were standardised with, if any; ``names``, for a CSV
+    table, its feature columns' names and its outputs' (the classes, or the target columns).
     """
 
     name: str
@@ -33,6 +34,7 @@ class Dataset:
     task: str = "binary"
     classes: tuple[str, ...] = ()
     scaling: tuple[np.ndarray, np.ndarray] | None = None
+    names: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # a table's (input, output) names
 
     @property
     def n_inputs(self) -> int:

@@ -376,7 +376,7 @@ class DecisionBoundary(Picture):
         head: Pieces = []
         if self.node is not None:
             mid = "0.5" if self.node_kind in ("sigmoid", "softmax") else "0"
-            name = node_label(self.model.layer_sizes, *self.node)
+            name = node_label(self.model.layer_sizes, *self.node, self.train.names)
             below = "<=" if self.ascii else "≤"
             head = [(f"{name} ({self.node_kind}) ", palette.TITLE), swatch(0), (f" {below}{mid} ", Style.null())]
             head += [swatch(1), (f" >{mid}", Style.null())]

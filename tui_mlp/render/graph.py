@@ -13,15 +13,32 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-def node_label(layer_sizes: Sequence[int], layer: int, index: int) -> str:
-    """``x3`` for inputs, ``y1`` for outputs, ``h2`` (one hidden layer) or ``h2_3`` (deeper)."""
+Names = tuple[tuple[str, ...], tuple[str, ...]]  # a table's input and output names (``Dataset.names``)
+NAME_CHARS = 12  # a name from a table is cut to this many characters, an ellipsis last
+
+
+def node_label(layer_sizes: Sequence[int], layer: int, index: int, names: Names | None = None) -> str:
+    """``x3`` for inputs, ``y1`` for outputs, ``h2`` (one hidden layer) or ``h2_3`` (deeper);
+    with ``names``, an input or output the table names is called by its name (``petal_width``,
+    a class ``setosa``), printable and at most ``NAME_CHARS`` long."""
+    last = len(layer_sizes) - 1
+    if names is not None and layer in (0, last) and index < len(names[layer == last]):
+        return short_name(names[layer == last][index])
     if layer == 0:
         return f"x{index + 1}"
-    if layer == len(layer_sizes) - 1:
+    if layer == last:
         return f"y{index + 1}"
     if len(layer_sizes) == 3:
         return f"h{index + 1}"
     return f"h{layer}_{index + 1}"
+
+
+def short_name(name: str) -> str:
+    """A column or class name as a node label: escaped if it would not print on one line,
+    spaces as underscores, cut to ``NAME_CHARS``."""
+    text = name if name.isprintable() else repr(name)
+    text = "_".join(text.split())
+    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
 
 
 def check_node(layer_sizes: Sequence[int], node: tuple[int, int] | None, what: str) -> None:

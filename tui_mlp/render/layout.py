@@ -20,7 +20,7 @@ import numpy as np
 from tui_mlp.core import MLP
 
 from . import palette
-from .graph import build_graph, check_node, layer_title, node_label
+from .graph import Names, build_graph, check_node, layer_title, node_label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -241,6 +241,7 @@ class Subject:
     ranking: tuple[np.ndarray, ...] = field(repr=False)  # per layer, every neuron, most important first
     outputs: tuple[np.ndarray, ...] | None = field(repr=False)  # per layer, the activations for one sample
     order: tuple[int, ...]  # the layers left to right
+    names: Names | None = None  # a table's input and output names, as the neurons are called
 
     @classmethod
     def of(
@@ -253,13 +254,14 @@ class Subject:
         ascii: bool = False,
         keys: bool = True,
         ranking: Sequence[np.ndarray] | None = None,
+        names: Names | None = None,
     ) -> Subject:
         """Gather what planning reads (``plan`` explains the options); ValueError for a focus
         that is not a neuron, or a ranking that does not order every neuron."""
         check_node(model.layer_sizes, focus, "focus")
         ranking = ranked(model) if ranking is None else check_ranking(model.layer_sizes, ranking)
         outputs = None if sample is None else tuple(a[0] for a in model.activations(np.asarray(sample)))
-        return cls(model, title, focus, ascii, keys, ranking, outputs, layer_order(model))
+        return cls(model, title, focus, ascii, keys, ranking, outputs, layer_order(model), names)
 
     @property
     def labelled(self) -> bool:
@@ -300,7 +302,7 @@ def node_text(subject: Subject, layer: int, index: int) -> NodeText:
     """``h3 b=+0.53`` (and ``a=0.97`` with a sample)."""
     bias = f" b={weight_text(subject.model.biases[layer - 1][index])}" if layer > 0 else ""
     activation = "" if subject.outputs is None else f" a={subject.outputs[layer][index]:.2f}"
-    return NodeText(node_label(subject.model.layer_sizes, layer, index), bias, activation)
+    return NodeText(node_label(subject.model.layer_sizes, layer, index, subject.names), bias, activation)
 
 
 def make_column(subject: Subject, layer: int, shown: np.ndarray) -> Column:
@@ -412,15 +414,19 @@ def plan(
     ascii: bool = False,
     keys: bool = True,
     ranking: Sequence[np.ndarray] | None = None,
+    names: Names | None = None,
 ) -> Plan:
     """The most legible layout of ``model`` that fits ``width`` × ``height`` (None: any height).
 
     ``focus`` = (layer, index) is the highlighted neuron (always shown); ``sample``
     one input row whose activations the neurons show; ``ranking`` per layer every
     neuron's index, most important first: tall layers show the first that fit
-    (default: by this network's |w|; pass another's to show the same neurons).
+    (default: by this network's |w|; pass another's to show the same neurons); ``names`` a
+    table's input and output names (``graph.node_label``).
     """
-    subject = Subject.of(model, title=title, focus=focus, sample=sample, ascii=ascii, keys=keys, ranking=ranking)
+    subject = Subject.of(
+        model, title=title, focus=focus, sample=sample, ascii=ascii, keys=keys, ranking=ranking, names=names
+    )
     return plan_for(subject, width, height)
 
 

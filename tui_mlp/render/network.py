@@ -40,7 +40,7 @@ from tui_mlp.core import MLP
 
 from . import palette
 from .canvas import Canvas, ease
-from .graph import layer_titles
+from .graph import Names, layer_titles
 from .layout import LABEL_SEP, Band, Column, Gap, Plan, Subject, plan_for, strongest, weight_text, width_range
 from .text import fitting
 
@@ -62,7 +62,8 @@ class NetworkDiagram:
     with 7-bit characters only; ``height`` and ``width`` override the rows and
     columns given by Rich (the diagram is never bigger); ``keys`` mentions the app's keys
     (``w`` for the weight table) where weights are left out; ``ranking`` chooses
-    the neurons of tall layers (see ``layout.plan``).
+    the neurons of tall layers and ``names`` calls a table's inputs and outputs by
+    their names (see ``layout.plan``).
     """
 
     def __init__(
@@ -77,9 +78,10 @@ class NetworkDiagram:
         width: int | None = None,
         keys: bool = True,
         ranking: Sequence[np.ndarray] | None = None,
+        names: Names | None = None,
     ) -> None:
         self.subject = Subject.of(
-            model, title=title, focus=focus, sample=sample, ascii=ascii, keys=keys, ranking=ranking
+            model, title=title, focus=focus, sample=sample, ascii=ascii, keys=keys, ranking=ranking, names=names
         )
         self.height = height
         self.width = width

@@ -24,6 +24,7 @@ from .ascii import AsciiOnly
 from .boundary import DecisionBoundary, Picture
 from .chart import loss_chart_text
 from .fit import FitCurve
+from .graph import Names
 from .layout import ranked
 from .network import NetworkDiagram
 from .table import WeightTable
@@ -71,10 +72,10 @@ def snapshot_renderable(
     input: the fitted curve) sits beside the loss chart (below it when narrow). With
     ``ascii``, every character is 7-bit ASCII."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
-    ranking = ranked(before)  # both panels show the same neurons: the starting network's most important
-    diagrams = [_network(before, "Before training", ascii, view.tables, ranking)]
+    shown = Shown(ranked(before), data[0].names if data else None)  # the same neurons, called alike
+    diagrams = [_network(before, "Before training", ascii, view.tables, shown)]
     if after is not None:
-        diagrams.append(_network(after, "After training", ascii, view.tables, ranking))
+        diagrams.append(_network(after, "After training", ascii, view.tables, shown))
     else:
         diagrams.append(Text("After training: not trained yet", style="bold"))
     if panel < width:
@@ -113,11 +114,23 @@ def snapshot_renderable(
     return AsciiOnly(snapshot) if ascii else snapshot
 
 
-def _network(model: MLP, title: str, ascii: bool, tables: bool, ranking: Sequence[np.ndarray]) -> RenderableType:
-    """``model`` drawn as a graph, or titled weight tables, showing the neurons ``ranking`` puts first."""
+@dataclass(frozen=True)
+class Shown:
+    """Which neurons both panels show (the starting network's most important) and what the
+    inputs and outputs are called (a table's names)."""
+
+    ranking: Sequence[np.ndarray]
+    names: Names | None
+
+
+def _network(model: MLP, title: str, ascii: bool, tables: bool, shown: Shown) -> RenderableType:
+    """``model`` drawn as a graph, or titled weight tables, showing the neurons ``shown`` says."""
     if tables:
-        return Group(Text(title, style=palette.TITLE), WeightTable(model, ascii=ascii, ranking=ranking))
-    return NetworkDiagram(model, title=title, ascii=ascii, height=DIAGRAM_HEIGHT, keys=False, ranking=ranking)
+        table = WeightTable(model, ascii=ascii, ranking=shown.ranking, names=shown.names)
+        return Group(Text(title, style=palette.TITLE), table)
+    return NetworkDiagram(
+        model, title=title, ascii=ascii, height=DIAGRAM_HEIGHT, keys=False, ranking=shown.ranking, names=shown.names
+    )
 
 
 def snapshot_text(renderable: RenderableType, width: int, suffix: str) -> str:

@@ -15,7 +15,7 @@ from tui_mlp.core import MLP
 from tui_mlp.core.echo import counted
 
 from . import palette
-from .graph import node_label
+from .graph import Names, node_label
 from .layout import check_ranking, most_important, ranked, weight_text
 from .text import fitting
 
@@ -37,11 +37,13 @@ class WeightTable:
         ascii: bool = False,
         ranking: Sequence[np.ndarray] | None = None,
         width: int | None = None,
+        names: Names | None = None,
     ) -> None:
         """``ranking``: per layer every neuron, most important first; big layers keep the first
         (default: by this network's |w|; pass another's to show the same rows and columns);
-        ``width`` caps the width Rich gives."""
+        ``width`` caps the width Rich gives; ``names`` a table's input and output names."""
         self.model = model
+        self.names = names
         self.width = width
         self.focus = focus
         self.ascii = ascii
@@ -89,7 +91,7 @@ class WeightTable:
     def header(self, layer: int, index: int, *, align: bool = False) -> Text:
         """A row or column label; the focused neuron's is marked ``▶h3`` (``>h3`` in
         ASCII) and reversed. ``align`` indents the others to line up with it."""
-        label = node_label(self.model.layer_sizes, layer, index)
+        label = node_label(self.model.layer_sizes, layer, index, self.names)
         if self.focus == (layer, index):
             return Text(f"{'>' if self.ascii else '▶'}{label}", style=palette.FOCUS)
         return Text(f" {label}" if align else label)

@@ -65,7 +65,8 @@ class BoundaryView(Widget):
         else:
             assert self.focused is not None and self.model is not None
             panel = "Before training" if self.focused[0] == "before" else "After training"
-            self.border_title = f"{node_label(self.model.layer_sizes, *node)} activation · {panel}"
+            names = self.data[0].names if self.data else None
+            self.border_title = f"{node_label(self.model.layer_sizes, *node, names)} activation · {panel}"
 
     def watch_data(self) -> None:
         self.watch_focused()

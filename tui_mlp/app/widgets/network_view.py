@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from tui_mlp.core import MLP
 from tui_mlp.render.cache import RenderCache
+from tui_mlp.render.graph import Names
 from tui_mlp.render.network import NetworkDiagram
 from tui_mlp.render.table import WeightTable
 
@@ -57,6 +58,7 @@ class NetworkView(VerticalScroll, can_focus=True):
     model: var[MLP | None] = var(None, init=False)  # redraw() repaints what changed
     ranking: var[tuple[np.ndarray, ...] | None] = var(None, init=False, always_update=True)  # (arrays: not compared)
     node: var[tuple[int, int] | None] = var(None, init=False)  # a neuron focused in another panel
+    names: var[Names | None] = var(None, init=False)  # a table's input and output names
     show_table: reactive[bool] = reactive(False)
     cursor: reactive[tuple[int, int]] = reactive((0, 0))
 
@@ -90,6 +92,10 @@ class NetworkView(VerticalScroll, can_focus=True):
         self._version += 1
         self.redraw()
 
+    def watch_names(self) -> None:
+        self._version += 1
+        self.redraw()
+
     def watch_node(self) -> None:
         if not self.has_focus:
             self.redraw()
@@ -115,13 +121,17 @@ class NetworkView(VerticalScroll, can_focus=True):
         if ranking is not None and tuple(map(len, ranking)) != model.layer_sizes:
             ranking = None  # a new run's starting network is shown before this panel's
         width, height = self._drawing_size()
+        names = self.names
         key = (self._version, focus, self.show_table, width, height)
         if self.show_table:
             return self._cache.drawing(
-                key, lambda: WeightTable(model, focus=focus, ascii=ascii, ranking=ranking, width=width)
+                key, lambda: WeightTable(model, focus=focus, ascii=ascii, ranking=ranking, width=width, names=names)
             )
         return self._cache.drawing(
-            key, lambda: NetworkDiagram(model, focus=focus, ascii=ascii, height=height, width=width, ranking=ranking)
+            key,
+            lambda: NetworkDiagram(
+                model, focus=focus, ascii=ascii, height=height, width=width, ranking=ranking, names=names
+            ),
         )
 
     def _drawing_size(self) -> tuple[int, int]:

@@ -4,6 +4,7 @@ target and the node's output."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from rich.console import Group
@@ -56,7 +57,8 @@ def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
     """A node's label, bias, incoming and outgoing weights, and for each sample of ``data``
     the node's output, the sample's target and its inputs."""
     sizes = model.layer_sizes
-    names = [[node_label(sizes, n, i) for i in range(min(size, MAX_SHOWN))] for n, size in enumerate(sizes)]
+    label = partial(node_label, sizes, names=data.names)
+    names = [[label(n, i) for i in range(min(size, MAX_SHOWN))] for n, size in enumerate(sizes)]
     facts = Table.grid(padding=(0, 1))
     facts.add_column(style="bold")
     facts.add_column()
@@ -76,7 +78,7 @@ def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
     for row, (inputs, target, value) in enumerate(zip(X, targets(data, MAX_SHOWN), outputs), start=1):
         samples.add_row(str(row), number(value), target, " ".join(map(write, inputs)))
     more = Text(_more(len(data.X)).strip(), style="dim")
-    title = Text.assemble((f" {node_label(sizes, layer, index)} ", "bold reverse"), f" {layer_title(model, layer)}")
+    title = Text.assemble((f" {label(layer, index)} ", "bold reverse"), f" {layer_title(model, layer)}")
     return Group(title, facts, samples, more)
 
 

@@ -11,6 +11,7 @@ from textual.reactive import var
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.core.run import picture
+from tui_mlp.render.graph import Names
 from tui_mlp.render.layout import plan, ranked
 
 from .boundary_view import BoundaryView
@@ -34,6 +35,7 @@ class Panels(Horizontal):
     show_boundary: var[bool | None] = var(None)
     ranking: var[tuple[np.ndarray, ...] | None] = var(None, always_update=True)  # arrays: never compared
     node: var[tuple[int, int] | None] = var(None)  # the focused neuron, if a graph panel has one
+    names: var[Names | None] = var(None)  # a table's input and output names
 
     def __init__(self, *, ascii: bool, id: str) -> None:
         super().__init__(id=id)
@@ -41,9 +43,9 @@ class Panels(Horizontal):
 
     def compose(self) -> ComposeResult:
         before = NetworkView("Before training", empty="No network yet.", ascii=self.ascii, id="before")
-        yield before.data_bind(Panels.ranking, Panels.node, model=Panels.before)
+        yield before.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.before)
         after = NetworkView("After training", empty="Not trained yet.", ascii=self.ascii, id="after")
-        yield after.data_bind(Panels.ranking, Panels.node, model=Panels.after)
+        yield after.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.after)
         boundary = BoundaryView(ascii=self.ascii, id="boundary")
         yield boundary.data_bind(Panels.before, Panels.after, Panels.data, Panels.focused)
 
@@ -73,7 +75,8 @@ class Panels(Horizontal):
     def watch_focused(self, focused: tuple[str, int, int] | None) -> None:
         self.node = focused[1:] if focused and focused[0] in ("before", "after") else None
 
-    def watch_data(self) -> None:
+    def watch_data(self, data: tuple[Dataset, Dataset | None] | None) -> None:
+        self.names = data[0].names if data else None
         self._place_boundary()
 
     def watch_show_boundary(self) -> None:
