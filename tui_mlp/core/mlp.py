@@ -18,6 +18,7 @@ parameter and the arrays a caller holds are the ones the model uses.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -26,6 +27,8 @@ import numpy as np
 
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
+from .optimizers import Optimizer
+from .trace import LayerTrace, Trace
 from .trainer import train
 
 DEFAULT_ACTIVATION = "sigmoid"  # the seed script's, hidden and output
@@ -214,6 +217,35 @@ class MLP:
             self.batch_loss(buffers)
             self.backward_pass(buffers)
         return [g.copy() for g in buffers.grad_weights], [g.copy() for g in buffers.grad_biases]
+
+    def trace(self, X: np.ndarray, y: np.ndarray, optimizer: Optimizer) -> Trace:
+        """One training step on samples (X, y), every number of it: per layer the inputs,
+        z, a, δ, ∂L/∂W, ∂L/∂b and the change Δθ ``optimizer`` would make now (with its
+        learning rate, state and weight decay; the optimizer itself is left as it was).
+        The model is not changed."""
+        X, y = self.as_data(X, y)
+        buffers = self._run(X, y, keep_z=True)
+        with np.errstate(over="ignore", under="ignore"):
+            loss = float(self.batch_loss(buffers))
+            self.backward_pass(buffers)
+            step = copy.deepcopy(optimizer).change(buffers.grad.copy(), self._params).copy()
+        _, step_weights, step_biases = layer_views(step, self.layer_sizes)
+        layers = tuple(
+            LayerTrace(
+                inputs=buffers.a[l],
+                weights=self._weights[l].copy(),
+                biases=self._biases[l].copy(),
+                z=buffers.z[l],
+                a=buffers.a[l + 1],
+                delta=buffers.delta[l],
+                grad_weights=buffers.grad_weights[l],
+                grad_biases=buffers.grad_biases[l],
+                step_weights=step_weights[l],
+                step_biases=step_biases[l],
+            )
+            for l in range(self.n_layers)
+        )
+        return Trace(X, y, loss, layers)
 
     def fit(self, X: np.ndarray, y: np.ndarray, epochs: int, learning_rate: float) -> np.ndarray:
         """Full-batch gradient descent; returns the loss before each epoch's update.
