@@ -14,7 +14,7 @@ from .csvdata import DataError, cached_csv, standardise
 from .datasets import Dataset, auto_objective, load_dataset, split
 from .mlp import DEFAULT_ACTIVATION, MLP
 from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER
-from .trainer import TrainResult, train
+from .trainer import Trainer, TrainResult, train
 
 FIXED_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
 DEFAULT_TEST_SPLIT = 0.2
@@ -59,19 +59,21 @@ class TrainingSpec:
     def train(self, model: MLP, data: Dataset, seed: int | None, **options: Any) -> TrainResult:
         """Train ``model`` on ``data`` as specified; ``options`` go to ``trainer.train``
         (control, on_progress, progress_every, progress_seconds)."""
-        return train(
-            model,
-            data.X,
-            data.y,
-            self.epochs,
-            self.learning_rate,
-            batch_size=self.batch_size,
-            shuffle_seed=seed,
-            optimizer=self.optimizer,
-            momentum=self.momentum,
-            weight_decay=self.weight_decay,
-            **options,
-        )
+        return train(model, data.X, data.y, self.epochs, self.learning_rate, **self._steps(seed), **options)
+
+    def trainer(self, model: MLP, data: Dataset, seed: int | None) -> Trainer:
+        """A ``Trainer`` that takes the steps ``train`` would take, one at a time."""
+        return Trainer(model, data.X, data.y, self.learning_rate, **self._steps(seed))
+
+    def _steps(self, seed: int | None) -> dict[str, Any]:
+        """How each step is taken: the trainer's options."""
+        return {
+            "batch_size": self.batch_size,
+            "shuffle_seed": seed,
+            "optimizer": self.optimizer,
+            "momentum": self.momentum,
+            "weight_decay": self.weight_decay,
+        }
 
     def record(self) -> dict[str, Any]:
         """The settings as saved in a parameter file's ``training`` section."""
