@@ -90,7 +90,7 @@ class Run:
         require_memory(estimate_bytes(self.before.layer_sizes, self.training, self.train, self.test, **options))
 
     def fit(self, **options: Any) -> TrainResult:
-        """Train ``model`` as specified; ``options`` go to the trainer (control, on_progress, …)."""
+        """Train ``model`` as specified; ``options`` go to ``Trainer.run`` (control, on_progress, …)."""
         self.result = self.training.train(self.model, self.train, self.seed, **options)
         return self.result
 

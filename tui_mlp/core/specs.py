@@ -14,7 +14,7 @@ from .csvdata import DataError, cached_csv, standardise
 from .datasets import Dataset, auto_objective, load_dataset, split
 from .mlp import DEFAULT_ACTIVATION, MLP
 from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER
-from .trainer import Trainer, TrainResult, train
+from .trainer import Trainer, TrainResult
 
 FIXED_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
 DEFAULT_TEST_SPLIT = 0.2
@@ -57,23 +57,23 @@ class TrainingSpec:
         return MLP(sizes, self.activation, seed, output_activation=output, loss=loss)
 
     def train(self, model: MLP, data: Dataset, seed: int | None, **options: Any) -> TrainResult:
-        """Train ``model`` on ``data`` as specified; ``options`` go to ``trainer.train``
+        """Train ``model`` on ``data`` as specified; ``options`` go to ``Trainer.run``
         (control, on_progress, progress_every, progress_seconds)."""
-        return train(model, data.X, data.y, self.epochs, self.learning_rate, **self._steps(seed), **options)
+        return self.trainer(model, data, seed).run(self.epochs, **options)
 
     def trainer(self, model: MLP, data: Dataset, seed: int | None) -> Trainer:
         """A ``Trainer`` that takes the steps ``train`` would take, one at a time."""
-        return Trainer(model, data.X, data.y, self.learning_rate, **self._steps(seed))
-
-    def _steps(self, seed: int | None) -> dict[str, Any]:
-        """How each step is taken: the trainer's options."""
-        return {
-            "batch_size": self.batch_size,
-            "shuffle_seed": seed,
-            "optimizer": self.optimizer,
-            "momentum": self.momentum,
-            "weight_decay": self.weight_decay,
-        }
+        return Trainer(
+            model,
+            data.X,
+            data.y,
+            self.learning_rate,
+            batch_size=self.batch_size,
+            shuffle_seed=seed,
+            optimizer=self.optimizer,
+            momentum=self.momentum,
+            weight_decay=self.weight_decay,
+        )
 
     def record(self) -> dict[str, Any]:
         """The settings as saved in a parameter file's ``training`` section."""

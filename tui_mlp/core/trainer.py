@@ -129,7 +129,7 @@ class Model(Protocol):
 
 class Trainer:
     """A model, its data and its optimizer (see ``core.optimizers``): ``step`` is one
-    update, ``epoch`` one pass over the data.
+    update, ``epoch`` one pass over the data, ``run`` the training loop.
 
     Full batch by default; with ``batch_size`` the samples are shuffled each epoch
     (from ``shuffle_seed``) and the epoch's loss is the sum (or, for mean losses,
@@ -191,6 +191,31 @@ class Trainer:
         self.params += self.optimizer.change(self.grad, self.params)  # θ ← θ + Δθ
         return value
 
+    def run(
+        self,
+        epochs: int,
+        *,
+        control: TrainControl | None = None,
+        on_progress: ProgressCallback | None = None,
+        progress_every: int = 1000,
+        progress_seconds: float = 0.1,
+    ) -> TrainResult:
+        """Up to ``epochs`` epochs, under ``control``. ``on_progress`` is called when
+        ``progress_every`` epochs or ``progress_seconds`` have passed since the last call,
+        whichever comes first, and once at the end. The first non-finite loss, or an
+        update that makes a parameter non-finite, stops training and restores the last
+        parameters whose loss was finite."""
+        if epochs < 0:
+            raise ValueError(f"epochs must be 0 or more, not {epochs}")
+        losses = np.empty(epochs)
+        reporter = _Reporter(on_progress, epochs, progress_every, progress_seconds)
+        with np.errstate(all="ignore"):
+            done, reason, diverged_at = _epochs(self, losses, control or TrainControl(), reporter)
+        elapsed = time.perf_counter() - reporter.start
+        losses = losses[:done].copy()
+        reporter.last(losses, elapsed)
+        return TrainResult(losses, reason, epochs, elapsed, diverged_at)
+
     def epoch(self) -> float:
         """One pass over the data; its loss (NaN if a mini-batch diverged)."""
         if self.full_batch:
@@ -235,31 +260,31 @@ def train(
     epochs: int,
     learning_rate: float,
     *,
+    batch_size: int | None = None,
+    shuffle_seed: int | None = None,
+    optimizer: str = DEFAULT_OPTIMIZER,
+    momentum: float = DEFAULT_MOMENTUM,
+    weight_decay: float = 0.0,
     control: TrainControl | None = None,
     on_progress: ProgressCallback | None = None,
     progress_every: int = 1000,
     progress_seconds: float = 0.1,
-    **options: Any,
 ) -> TrainResult:
-    """Train ``model`` in place for up to ``epochs`` epochs; ``options`` go to ``Trainer``
-    (batch_size, shuffle_seed, optimizer, momentum, weight_decay).
-
-    ``on_progress`` is called when ``progress_every`` epochs or ``progress_seconds``
-    have passed since the last call, whichever comes first, and once at the end. The
-    first non-finite loss, or an update that makes a parameter non-finite, stops
-    training and restores the last parameters whose loss was finite.
-    """
-    if epochs < 0:
-        raise ValueError(f"epochs must be 0 or more, not {epochs}")
-    trainer = Trainer(model, X, y, learning_rate, **options)
-    losses = np.empty(epochs)
-    reporter = _Reporter(on_progress, epochs, progress_every, progress_seconds)
-    with np.errstate(all="ignore"):
-        done, reason, diverged_at = _epochs(trainer, losses, control or TrainControl(), reporter)
-    elapsed = time.perf_counter() - reporter.start
-    losses = losses[:done].copy()
-    reporter.last(losses, elapsed)
-    return TrainResult(losses, reason, epochs, elapsed, diverged_at)
+    """Train ``model`` in place for up to ``epochs`` epochs: a ``Trainer`` (how each step
+    is taken) and its ``run`` (the loop, progress, control and the divergence stop)."""
+    trainer = Trainer(
+        model,
+        X,
+        y,
+        learning_rate,
+        batch_size=batch_size,
+        shuffle_seed=shuffle_seed,
+        optimizer=optimizer,
+        momentum=momentum,
+        weight_decay=weight_decay,
+    )
+    progress = {"on_progress": on_progress, "progress_every": progress_every, "progress_seconds": progress_seconds}
+    return trainer.run(epochs, control=control, **progress)
 
 
 def _epochs(
