@@ -46,7 +46,7 @@ def test_the_updated_weights_are_one_gradient_step_on_the_sample(capsys: pytest.
 def test_a_later_step_follows_training_and_the_optimizer(capsys: pytest.CaptureFixture[str]) -> None:
     out = explain(["--seed", "1", "--optimizer", "momentum", "--momentum", "0.5", "--step", "3"], capsys)
     assert "step 3 (after 2 epochs of training)" in out
-    assert "Update: θ ← θ + Δθ, v ← μ·v − η·g;  Δθ = v (η = 0.1, μ = 0.5)" in out
+    assert "Update: θ ← θ + Δθ\n  v ← μ·v − η·g;  Δθ = v\n  with η = 0.1, μ = 0.5 and g = ∂L/∂θ\n" in out
     model = MLP([4, 5, 2], seed=1)
     train(model, SEED.X, SEED.y, 2, 0.1, optimizer="momentum", momentum=0.5)
     np.testing.assert_array_equal(printed(out, "W[0] =", "b[0]"), np.round(model.weights[0], 4))
@@ -92,6 +92,13 @@ def test_a_diverged_run_says_so_in_one_line(capsys: pytest.CaptureFixture[str]) 
     assert main(["explain", *flags]) == 2
     err = capsys.readouterr().err
     assert err.startswith("tui-mlp: training diverged at epoch ") and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("flags", [["--optimizer", "adam", "--weight-decay", "0.1"], ["--optimizer", "momentum"]])
+def test_ascii_is_7_bit(flags: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    more = ["--dataset", "gaussians", "--hidden", "3", "--activation", "leaky_relu", "--loss", "cross_entropy"]
+    out = explain(["--seed", "0", "--ascii", *flags, *more], capsys)
+    assert out.isascii() and "d[1] = dL/dz[1]" in out and "W[0] + DW[0] =" in out
 
 
 def test_a_big_network_is_summarised(capsys: pytest.CaptureFixture[str]) -> None:

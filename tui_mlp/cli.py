@@ -344,7 +344,8 @@ def explain_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
         return _fail(str(error))
     except ValueError as error:
         return _fail(str(error), EXIT_BAD_INPUT)
-    worked = explanation(run.before, trace, optimizer, caption(run, args.sample - 1, args.step), args.width)
+    described = caption(run, args.sample - 1, args.step)
+    worked = explanation(run.before, trace, optimizer, described, args.width, ascii=args.ascii)
     print(render_text(worked, args.width), end="")
     if args.snapshot is not None:
         try:

@@ -20,9 +20,32 @@ PRECISION = 4
 SUMMARY_THRESHOLD = 60  # arrays with more numbers than this are shown by their corners
 
 
-def explanation(model: MLP, trace: Trace, optimizer: Optimizer, caption: Sequence[str] = (), width: int = 100) -> Text:
+# the symbols of the formulas in 7-bit ASCII (--ascii)
+ASCII = str.maketrans(
+    {
+        "·": "*", "∂": "d", "δ": "d", "Δ": "D", "Σ": "sum", "θ": "theta", "η": "lr", "μ": "mu", "λ": "lambda",
+        "β": "beta", "ε": "eps", "√": "sqrt ", "←": "<-", "−": "-", "′": "'", "ᵀ": "^T", "ᵗ": "^t", "²": "^2",
+        "½": "1/2", "₁": "1", "₂": "2", "ₖ": "_k", "ŷ": "y^", "\u0302": "^",
+    }
+)  # fmt: skip
+
+
+def explanation(
+    model: MLP,
+    trace: Trace,
+    optimizer: Optimizer,
+    caption: Sequence[str] = (),
+    width: int = 100,
+    *,
+    ascii: bool = False,
+) -> Text:
     """The worked example of ``trace`` (a step of ``model`` by ``optimizer``), ``width``
-    columns wide at most, under the lines of ``caption``."""
+    columns wide at most, under the lines of ``caption``; plain 7-bit text if ``ascii``."""
+    text = _explanation(model, trace, optimizer, caption, width)
+    return Text(text.plain.translate(ASCII)) if ascii else text
+
+
+def _explanation(model: MLP, trace: Trace, optimizer: Optimizer, caption: Sequence[str], width: int) -> Text:
     text = Text()
     text.append("One backpropagation step, worked on paper\n", style="bold")
     for line in caption:
@@ -32,7 +55,7 @@ def explanation(model: MLP, trace: Trace, optimizer: Optimizer, caption: Sequenc
         ("Forward pass", _forward(model, trace, width)),
         ("Loss", _loss(model, trace)),
         ("Backward pass", _backward(model, trace, width)),
-        (f"Update: {_rule(optimizer)}", _update(model, trace, width)),
+        ("Update: θ ← θ + Δθ", _update(model, trace, optimizer, width)),
     ):
         text.append(f"\n{title}\n", style="bold")
         text.append("\n".join(lines) + "\n")
@@ -86,8 +109,8 @@ def _backward(model: MLP, trace: Trace, width: int) -> list[str]:
     return lines
 
 
-def _update(model: MLP, trace: Trace, width: int) -> list[str]:
-    lines = []
+def _update(model: MLP, trace: Trace, optimizer: Optimizer, width: int) -> list[str]:
+    lines = [INDENT + line for line in _rule(optimizer)]
     for l, layer in enumerate(trace.layers):
         lines.append(f"{INDENT}{_name(model, l)}")
         lines.append(_indented(_equation(f"W[{l}] + ΔW[{l}]", layer.new_weights, width, 2), 2))
@@ -95,14 +118,13 @@ def _update(model: MLP, trace: Trace, width: int) -> list[str]:
     return lines
 
 
-def _rule(optimizer: Optimizer) -> str:
+def _rule(optimizer: Optimizer) -> list[str]:
     """The optimizer's update rule and its settings."""
     settings = [f"η = {optimizer.learning_rate:g}"]
     if isinstance(optimizer, Momentum):
         settings.append(f"μ = {optimizer.momentum:g}")
-    if optimizer.weight_decay:
-        settings.append(f"g = ∂L/∂θ + λ·w with λ = {optimizer.weight_decay:g}")
-    return f"θ ← θ + Δθ, {formula(optimizer)} ({', '.join(settings)})"
+    gradient = f"∂L/∂θ + λ·w at the weights, λ = {optimizer.weight_decay:g}" if optimizer.weight_decay else "∂L/∂θ"
+    return [formula(optimizer), f"with {', '.join(settings)} and g = {gradient}"]
 
 
 def _name(model: MLP, l: int) -> str:
