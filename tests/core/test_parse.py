@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -207,3 +208,10 @@ def test_long_input_is_refused_in_a_short_line(parse, text):
         parse(text)
     except ValueError as error:
         assert "\n" not in str(error) and len(str(error)) <= 100, str(error)
+
+
+@pytest.mark.parametrize("parse", [parse_noise, parse_momentum, parse_weight_decay, parse_test_split])
+def test_minus_zero_is_zero(parse):
+    """``--noise -0`` once reached NumPy as a scale of -0.0, which it refuses ("scale < 0")."""
+    value = parse("-0")
+    assert value == 0.0 and not np.signbit(value)

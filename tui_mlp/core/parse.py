@@ -113,7 +113,7 @@ def _number(text: str, what: str, low: float, high: float, *, include_low: bool 
     if not (math.isfinite(value) and above and value <= high):
         bracket = "[" if include_low else "("
         raise ValueError(f"{what} {_shown(text.strip())} is outside {bracket}{low:g}, {high:g}]")
-    return value
+    return value + 0.0  # -0 is 0: NumPy refuses a noise scale of -0.0
 
 
 def parse_test_split(text: str) -> float:
