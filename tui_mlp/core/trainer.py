@@ -260,31 +260,18 @@ def train(
     epochs: int,
     learning_rate: float,
     *,
-    batch_size: int | None = None,
-    shuffle_seed: int | None = None,
-    optimizer: str = DEFAULT_OPTIMIZER,
-    momentum: float = DEFAULT_MOMENTUM,
-    weight_decay: float = 0.0,
     control: TrainControl | None = None,
     on_progress: ProgressCallback | None = None,
     progress_every: int = 1000,
     progress_seconds: float = 0.1,
+    **steps: Any,
 ) -> TrainResult:
-    """Train ``model`` in place for up to ``epochs`` epochs: a ``Trainer`` (how each step
-    is taken) and its ``run`` (the loop, progress, control and the divergence stop)."""
-    trainer = Trainer(
-        model,
-        X,
-        y,
-        learning_rate,
-        batch_size=batch_size,
-        shuffle_seed=shuffle_seed,
-        optimizer=optimizer,
-        momentum=momentum,
-        weight_decay=weight_decay,
-    )
+    """Train ``model`` in place for up to ``epochs`` epochs: ``Trainer(model, X, y,
+    learning_rate, **steps)`` (batch_size, shuffle_seed, optimizer, momentum,
+    weight_decay: how each step is taken) and its ``run`` (the loop, progress,
+    control and the divergence stop)."""
     progress = {"on_progress": on_progress, "progress_every": progress_every, "progress_seconds": progress_seconds}
-    return trainer.run(epochs, control=control, **progress)
+    return Trainer(model, X, y, learning_rate, **steps).run(epochs, control=control, **progress)
 
 
 def _epochs(
