@@ -4,6 +4,8 @@
    NumPy loop doing the same maths (goal: ≤ 0.7× on the seed network).
 2. GFLOP/s training a big layer (8192 samples × 256 → 1024 → 10) as a
    fraction of this machine's float64 matmul peak (goal: ≥ 50%).
+3. Milliseconds to trace one step on one sample of a 784-256-10 network
+   (``MLP.trace``; goal: < 20 ms).
 
 Run: .venv/bin/python benchmarks/bench_train.py
 """
@@ -17,6 +19,7 @@ import numpy as np
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import load_dataset
+from tui_mlp.core.optimizers import make_optimizer
 
 
 def best_of(repeats: int, run: Callable[[], object]) -> float:
@@ -93,6 +96,16 @@ def big_layer_fraction(epochs: int = 5) -> None:
     )
 
 
+def trace_time() -> None:
+    rng = np.random.default_rng(0)
+    model = MLP([784, 256, 10], seed=0)
+    x, y = rng.random(784), rng.random(10)
+    adam = make_optimizer("adam", model.parameters().size, 0.01)
+    seconds = best_of(10, lambda: model.trace(x, y, adam))
+    print(f"trace of one sample, 784-256-10 with Adam: {seconds * 1e3:.1f} ms (goal < 20 ms)")
+
+
 if __name__ == "__main__":
     seed_network_ratios()
     big_layer_fraction()
+    trace_time()

@@ -231,7 +231,7 @@ def test_ctrl_c_stops_cleanly_with_the_partial_result(tmp_path: Path) -> None:
 
 
 def test_help_of_every_command_has_an_example() -> None:
-    for command in ([], ["train"], ["serve"]):
+    for command in ([], ["train"], ["explain"], ["serve"]):
         done = subprocess.run(
             [sys.executable, "-m", "tui_mlp", *command, "--help"],
             capture_output=True,

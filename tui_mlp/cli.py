@@ -1,5 +1,5 @@
 """The command line: ``tui-mlp`` (the app), ``tui-mlp train`` (headless),
-``tui-mlp datasets`` and ``tui-mlp serve``."""
+``tui-mlp explain`` (one backprop step on paper), ``tui-mlp datasets`` and ``tui-mlp serve``."""
 
 from __future__ import annotations
 
@@ -36,9 +36,11 @@ from .core.parse import (
     parse_momentum,
     parse_noise,
     parse_port,
+    parse_sample,
     parse_samples,
     parse_seed,
     parse_sessions,
+    parse_step,
     parse_test_split,
     parse_weight_decay,
     parse_width,
@@ -86,6 +88,17 @@ def _flag_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
     convert.__name__ = parse.__name__.removeprefix("parse_")
     return convert
+
+
+def _add_snapshot_flags(group: argparse._ArgumentGroup, width: str, default: int) -> None:
+    """--snapshot FILE and --width, whose default is ``default`` columns."""
+    group.add_argument("--snapshot", metavar="FILE", help="write a text snapshot (.txt, .ansi, .svg, .html)")
+    group.add_argument(
+        "--width",
+        type=_flag_type(parse_width),
+        default=default,
+        help=f"{width}: 40 to 1000 columns (default {default})",
+    )
 
 
 def _add_training_flags(parser: argparse.ArgumentParser) -> None:
@@ -164,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--files", metavar="DIR", help="keep the app's save, load and export inside DIR (relative paths only)"
     )
     commands = parser.add_subparsers(
-        dest="command", metavar="{train,datasets,serve}", parser_class=_Parser, action=_Commands
+        dest="command", metavar="{train,explain,datasets,serve}", parser_class=_Parser, action=_Commands
     )
     trainer = commands.add_parser(
         "train",
@@ -178,15 +191,31 @@ def build_parser() -> argparse.ArgumentParser:
     trainer.set_defaults(command_parser=trainer)  # so its errors point at `tui-mlp train --help`
     out = trainer.add_argument_group("output")
     out.add_argument("--save", metavar="FILE", help="write the trained parameters to FILE (JSON)")
-    out.add_argument("--snapshot", metavar="FILE", help="write a text snapshot (.txt, .ansi, .svg, .html)")
+    _add_snapshot_flags(out, "snapshot width", 160)
     out.add_argument(
         "--all-weights",
         action="store_true",
         help=f"print every weight and bias (default: the first {PRINTED} rows and columns of each)",
     )
-    out.add_argument(
-        "--width", type=_flag_type(parse_width), default=160, help="snapshot width: 40 to 1000 columns (default 160)"
+    explainer = commands.add_parser(
+        "explain",
+        help="print one backprop step as a worked example",
+        description="Print one step of backpropagation on one training sample as a worked example on paper: "
+        "the forward values, the loss, the deltas, the gradients and the updated weights, layer by layer, "
+        "with their equations. The network and data flags are train's.",
+        epilog="example: tui-mlp explain --hidden 5 --seed 0 --sample 1\n"
+        "         tui-mlp explain --dataset xor --optimizer adam --lr 0.01 --step 100 --snapshot step.svg",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _add_training_flags(explainer)
+    explainer.set_defaults(command_parser=explainer, save=None)
+    step = explainer.add_argument_group("the step")
+    for flag, parse, metavar, meaning in (
+        ("--sample", parse_sample, "N", "the training sample, from 1 (default 1)"),
+        ("--step", parse_step, "K", "the step after K-1 epochs of training as train runs them (default 1: the first)"),
+    ):
+        step.add_argument(flag, type=_flag_type(parse), default=1, metavar=metavar, help=meaning)
+    _add_snapshot_flags(explainer.add_argument_group("output"), "width", 100)
     commands.add_parser(
         "datasets",
         help="list the built-in datasets",
@@ -224,10 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return app_command(args, parser)
     before = argv[: len(argv) - len(args.command_words)]  # the app's options, written before the command
-    if args.command == "train":
+    if args.command in ("train", "explain"):
         if before:  # `tui-mlp --hidden 8 train` is `tui-mlp train --hidden 8`
-            args = parser.parse_args(["train", *before, *args.command_words[1:]])
-        return _headless(args)
+            args = parser.parse_args([args.command, *before, *args.command_words[1:]])
+        return _headless(args, train_command if args.command == "train" else explain_command)
     if args.command == "datasets":
         if before:
             parser.error(f"'datasets' takes no options; {before[0]} does not apply to it")
@@ -321,6 +350,32 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     return status
 
 
+def explain_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """``tui-mlp explain``: one backprop step of the run the flags describe, on paper."""
+    from .render.explain import caption, explanation
+    from .render.snapshot import SnapshotError, write_renderable
+    from .render.text import render_text
+
+    training, data = specs_from(args, parser)
+    _check_outputs(args, parser)
+    try:
+        run = build_run(args, training, data)
+        trace, optimizer = run.trace(args.sample - 1, args.step)
+    except (ParamsError, DataError) as error:
+        return _fail(str(error))
+    except ValueError as error:
+        return _fail(str(error), EXIT_BAD_INPUT)
+    described = caption(run, args.sample - 1, args.step)
+    worked = explanation(run.before, trace, optimizer, described, args.width, ascii=args.ascii)
+    print(render_text(worked, args.width), end="")
+    if args.snapshot is not None:
+        try:
+            print(f"Wrote snapshot to {write_renderable(args.snapshot, lambda _: worked, args.width)}")
+        except SnapshotError as error:
+            return _fail(str(error))
+    return 0
+
+
 def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """--save and --snapshot name files that can be written: checked before
     anything is loaded or trained; one line and exit status 2 otherwise."""
@@ -394,11 +449,12 @@ def _train_with_progress(run: Run) -> TrainResult:
         )
 
 
-def _headless(args: argparse.Namespace) -> int:
-    """``tui-mlp train``, ended by a stop signal or by running out of memory with one line, not a traceback."""
+def _headless(args: argparse.Namespace, command: Callable[[argparse.Namespace, argparse.ArgumentParser], int]) -> int:
+    """``tui-mlp train`` or ``explain``, ended by a stop signal or by running out of memory with one line,
+    not a traceback."""
     try:
         with STOP.installed():
-            status = train_command(args, args.command_parser)
+            status = command(args, args.command_parser)
     except Interrupted as stop:
         return _fail("interrupted", stop.status)
     except MemoryError:

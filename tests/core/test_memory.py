@@ -70,7 +70,7 @@ def test_optimizers_and_weight_decay_add_parameter_sized_arrays() -> None:
 
 def test_a_batch_size_needs_less_but_scores_still_take_every_sample() -> None:
     scoring = memory.pass_bytes(SIZES, 800, backward=False)
-    assert scoring == 8 * 800 * (3 + 301 + 301 + 4 + 1)  # inputs with their ones; outputs, targets, logits, loss
+    assert scoring == 8 * 800 * (3 + 301 + 301 + 4)  # inputs with their ones; outputs, targets, logits, loss
     data = sum(array.nbytes for part in MOONS for array in (part.X, part.y))
     batched = estimate(batch_size=32)
     assert batched < estimate()

@@ -59,18 +59,18 @@ def test_changing_weights_in_place_changes_the_output():
     np.testing.assert_allclose(model.forward(SEED.X), 1.0, atol=1e-12)
 
 
-def test_forward_uses_an_assigned_weight_array():
+def test_set_parameters_copies_new_values_in():
     model = MLP([4, 5, 2], seed=0)
-    model.weights[1] = np.zeros((5, 2))
-    model.biases[1] = np.array([0.0, np.log(3.0)])
+    held = model.weights[1]
+    model.set_parameters([model.weights[0], np.zeros((5, 2))], [model.biases[0], [0.0, np.log(3.0)]])
+    assert model.weights[1] is held  # the same live view, new values
     np.testing.assert_allclose(model.forward(SEED.X), [[0.5, 0.75]] * 4, rtol=1e-15)
 
 
-def test_fit_trains_an_assigned_weight_array():
+def test_fit_trains_parameters_that_were_set():
     model, reference = MLP([4, 5, 2], seed=0), MLP([4, 5, 2], seed=1)
     new_w0 = np.random.default_rng(5).normal(size=(4, 5))
-    model.weights[0] = new_w0
-    model.weights[1] = reference.weights[1].copy()
+    model.set_parameters([new_w0, reference.weights[1]], reference.biases)
     reference.weights[0][...] = new_w0  # the same start, set in place
     untouched = new_w0.copy()
 
@@ -78,24 +78,31 @@ def test_fit_trains_an_assigned_weight_array():
 
     np.testing.assert_array_equal(losses, reference.fit(SEED.X, SEED.y, 20, 0.5))
     np.testing.assert_array_equal(model.parameters(), reference.parameters())
-    assert not np.array_equal(model.weights[0], untouched)  # weights[0] is the trained array
+    assert not np.array_equal(model.weights[0], untouched)
+    np.testing.assert_array_equal(new_w0, untouched)  # the given array was copied, not adopted
     assert losses[-1] < losses[0]
 
 
-def test_arrays_held_before_fit_see_the_training():
+def test_replacing_a_layer_array_is_refused_but_changing_it_in_place_works():
     model = MLP([4, 5, 2], seed=0)
-    held_w, held_b = model.weights[0], model.biases[1]
-    w0, b1 = held_w.copy(), held_b.copy()
-    model.fit(SEED.X, SEED.y, 10, 0.5)
-    assert model.weights[0] is held_w and model.biases[1] is held_b
-    assert not np.array_equal(held_w, w0) and not np.array_equal(held_b, b1)
+    with pytest.raises(TypeError, match="set_parameters"):
+        model.weights[0] = np.zeros((4, 5))
+    with pytest.raises(TypeError, match="set_parameters"):
+        model.biases[1] = np.zeros(2)
+    before = model.weights[0].copy()
+    model.weights[0] -= 1.0  # in place: Python stores the same array back
+    np.testing.assert_array_equal(model.weights[0], before - 1.0)
+    np.testing.assert_array_equal(model.parameters()[:20], (before - 1.0).ravel())
 
 
-def test_assigning_a_wrong_shape_is_refused():
+def test_setting_a_wrong_shape_is_refused():
     model = MLP([4, 5, 2], seed=0)
-    model.weights[0] = np.zeros((5, 4))
+    before = model.parameters().copy()
     with pytest.raises(ValueError, match=r"\(5, 4\).*\(4, 5\)"):
-        model.forward(SEED.X)
+        model.set_parameters([np.zeros((5, 4)), model.weights[1]], model.biases)
+    with pytest.raises(ValueError, match="2 weight matrices"):
+        model.set_parameters(model.weights[:1], model.biases)
+    np.testing.assert_array_equal(model.parameters(), before)
 
 
 @pytest.mark.parametrize("epochs", [1, 7, 100])

@@ -10,7 +10,7 @@ import pytest
 
 from tui_mlp.core import MLP, train
 from tui_mlp.core.datasets import load_dataset
-from tui_mlp.core.optimizers import ADAM_BETAS, ADAM_EPSILON, OPTIMIZERS, make_update
+from tui_mlp.core.optimizers import ADAM_BETAS, ADAM_EPSILON, OPTIMIZERS, make_optimizer
 
 W0 = np.array([0.5, -1.25, 2.0, 0.0, -0.3])
 G1 = np.array([0.1, -0.2, 0.3, -0.4, 0.05])
@@ -21,11 +21,11 @@ LR = 0.05
 def run(name: str, gradients: list[np.ndarray], **options: float | np.ndarray) -> list[np.ndarray]:
     """The parameters after each update, feeding ``gradients`` one per step."""
     params, grad = W0.copy(), np.empty_like(W0)
-    update = make_update(name, params, grad, LR, **options)
+    optimizer = make_optimizer(name, params.size, LR, **options)
     after = []
     for g in gradients:
         grad[...] = g
-        update()
+        params += optimizer.change(grad, params)
         after.append(params.copy())
     return after
 
@@ -94,7 +94,7 @@ def test_weight_decay_adds_lambda_w_only_at_the_weights() -> None:
     before = params.copy()
     grad = np.zeros_like(params)
     lam = 0.1
-    make_update("gd", params, grad, LR, weight_decay=lam, decay_mask=mask)()
+    params += make_optimizer("gd", params.size, LR, weight_decay=lam, decay_mask=mask).change(grad, params)
     np.testing.assert_allclose(params, before - LR * lam * before * mask, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(model.biases[0], [0.5, -0.5, 1.0])  # biases untouched
     np.testing.assert_array_equal(model.biases[1], [2.0])
@@ -105,14 +105,14 @@ def test_weight_decay_adds_lambda_w_only_at_the_weights() -> None:
 def test_weight_decay_equals_the_optimizer_on_the_penalised_gradient(name: str) -> None:
     lam, mask = 0.3, np.array([1.0, 1.0, 0.0, 1.0, 0.0])
     params, grad = W0.copy(), np.empty_like(W0)
-    update = make_update(name, params, grad, LR, weight_decay=lam, decay_mask=mask, momentum=0.5)
+    decayed = make_optimizer(name, W0.size, LR, weight_decay=lam, decay_mask=mask, momentum=0.5)
     expected_params, expected_grad = W0.copy(), np.empty_like(W0)
-    plain = make_update(name, expected_params, expected_grad, LR, momentum=0.5)
+    plain = make_optimizer(name, W0.size, LR, momentum=0.5)
     for g in (G1, G2):
         grad[...] = g
         expected_grad[...] = g + lam * expected_params * mask  # the gradient of loss + ½λΣw² at the weights
-        update()
-        plain()
+        params += decayed.change(grad, params)
+        expected_params += plain.change(expected_grad, expected_params)
         np.testing.assert_allclose(params, expected_params, rtol=0, atol=1e-12)
 
 
@@ -124,20 +124,20 @@ def test_weight_decay_without_a_mask_decays_everything() -> None:
 @pytest.mark.parametrize("name", ["sgd", "Adam", "", "rmsprop"])
 def test_unknown_optimizer_is_refused(name: str) -> None:
     with pytest.raises(ValueError, match=r"unknown optimizer .* \(choose from gd, momentum, adam\)"):
-        make_update(name, W0.copy(), G1.copy(), LR)
+        make_optimizer(name, W0.size, LR)
 
 
 @pytest.mark.parametrize("momentum", [1.0, 1.5, -0.1, math.nan])
 def test_bad_momentum_is_refused(momentum: float) -> None:
     with pytest.raises(ValueError, match="momentum must be at least 0 and below 1"):
-        make_update("momentum", W0.copy(), G1.copy(), LR, momentum=momentum)
+        make_optimizer("momentum", W0.size, LR, momentum=momentum)
 
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
 @pytest.mark.parametrize("decay", [-0.1, math.nan, math.inf])
 def test_bad_weight_decay_is_refused(name: str, decay: float) -> None:
     with pytest.raises(ValueError, match="weight decay must be 0 or more"):
-        make_update(name, W0.copy(), G1.copy(), LR, weight_decay=decay)
+        make_optimizer(name, W0.size, LR, weight_decay=decay)
 
 
 # --- training with each optimizer ------------------------------------------------------

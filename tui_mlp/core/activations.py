@@ -1,128 +1,138 @@
-"""Activation functions, each with its derivative expressed through its output.
+"""Activation functions and their derivatives: small named in-place functions in one table.
 
-An activation is written as *ops*: a list of ``(ufunc, args)`` pairs that
-work in place on preallocated float64 buffers, so the training loop runs a
-fixed list of NumPy calls and allocates nothing per epoch. Callers that may
-overflow ``exp`` run ops inside ``np.errstate(over="ignore")``; the results
-stay exact (``1/(1+inf) == 0``).
+``f(z, out, tmp)`` writes a = f(z) into ``out`` (which may be ``z`` itself);
+``f_derivative(a, delta, tmp)`` multiplies ``delta`` in place by f′(z), written
+through the output a = f(z). ``tmp`` is scratch shaped like ``z``. Nothing is
+allocated for the element-wise layers, so a training step allocates nothing.
+``exp`` may overflow to inf inside them: callers run them under
+``np.errstate(over="ignore")``, and the results stay exact (``1/(1+inf) == 0``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from typing import Any
 
 import numpy as np
 
 LEAKY_SLOPE = 0.01
 
-Op = tuple[Callable[..., Any], tuple[Any, ...]]
-ForwardOps = Callable[[np.ndarray, np.ndarray, np.ndarray], list[Op]]
-BackpropOps = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[Op]]
+
+def sigmoid(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """a = 1 / (1 + e^(−z))"""
+    np.negative(z, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
 
 
-def run_ops(ops: list[Op]) -> None:
-    """Run a list of in-place operations in order."""
-    for function, args in ops:
-        function(*args)
+def sigmoid_derivative(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray) -> None:
+    """δ ·= (1 − a)·a"""
+    np.subtract(1.0, a, out=tmp)
+    tmp *= a
+    delta *= tmp
+
+
+def tanh(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """a = tanh(z)"""
+    np.tanh(z, out=out)
+
+
+def tanh_derivative(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray) -> None:
+    """δ ·= 1 − a²"""
+    np.multiply(a, a, out=tmp)
+    np.subtract(1.0, tmp, out=tmp)
+    delta *= tmp
+
+
+def relu(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """a = max(z, 0)"""
+    np.maximum(z, 0.0, out=out)
+
+
+def relu_derivative(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray) -> None:
+    """δ ·= [a > 0]"""
+    np.greater(a, 0.0, out=tmp)
+    delta *= tmp
+
+
+def leaky_relu(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """a = max(z, 0.01·z)"""
+    np.multiply(z, LEAKY_SLOPE, out=tmp)
+    np.maximum(z, tmp, out=out)
+
+
+def leaky_relu_derivative(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray) -> None:
+    """δ ·= 1 if a > 0 else 0.01"""
+    np.greater(a, 0.0, out=tmp)
+    tmp *= 1.0 - LEAKY_SLOPE
+    tmp += LEAKY_SLOPE
+    delta *= tmp
+
+
+def linear(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """a = z"""
+    if out is not z:
+        np.copyto(out, z)
+
+
+def linear_derivative(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray) -> None:
+    """δ ·= 1"""
+
+
+def softmax(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """a_k = e^(z_k − max z) / Σ_j e^(z_j − max z), per sample"""
+    np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+
+
+def softmax_derivative(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray) -> None:
+    """δ ← a·(δ − Σ_k δ_k·a_k), per sample (the softmax Jacobian times δ)"""
+    np.multiply(delta, a, out=tmp)
+    delta -= tmp.sum(axis=1, keepdims=True)
+    delta *= a
+
+
+Function = Callable[[np.ndarray, np.ndarray, np.ndarray], None]
+
+
+def formula(function: Callable[..., object]) -> str:
+    """A function's formula: its one-line docstring."""
+    return (function.__doc__ or "").strip()
 
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation ``f``. ``forward(z, tmp, column)`` gives the ops turning
-    ``z`` into f(z) in place; ``backprop(a, delta, tmp, column)`` the ops
-    multiplying ``delta`` in place by the Jacobian of f at the point whose
-    output is ``a``. ``tmp`` is scratch shaped like ``z``, ``column`` scratch
-    of shape (n, 1)."""
+    """An activation ``f`` (``forward(z, out, tmp)``) and its ``derivative(a, delta, tmp)``."""
 
     name: str
-    forward: ForwardOps
-    backprop: BackpropOps
+    forward: Function
+    derivative: Function
+
+    @property
+    def formulas(self) -> tuple[str, str]:
+        """f and f′ as formulas (their docstrings)."""
+        return formula(self.forward), formula(self.derivative)
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         """f(z) as a new array."""
-        out = np.array(z, dtype=np.float64, copy=True, ndmin=2)
+        rows = np.array(z, dtype=np.float64, ndmin=2)
+        out = np.empty_like(rows)
         with np.errstate(over="ignore", under="ignore"):
-            run_ops(self.forward(out, np.empty_like(out), np.empty((out.shape[0], 1))))
+            self.forward(rows, out, np.empty_like(rows))
         return out.reshape(np.shape(z))
 
 
-def _sigmoid(z: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [(np.negative, (z, z)), (np.exp, (z, z)), (np.add, (z, 1.0, z)), (np.reciprocal, (z, z))]
-
-
-def _sigmoid_backprop(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [(np.subtract, (1.0, a, tmp)), (np.multiply, (tmp, a, tmp)), (np.multiply, (delta, tmp, delta))]
-
-
-def _tanh(z: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [(np.tanh, (z, z))]
-
-
-def _tanh_backprop(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [(np.multiply, (a, a, tmp)), (np.subtract, (1.0, tmp, tmp)), (np.multiply, (delta, tmp, delta))]
-
-
-def _relu(z: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [(partial(np.maximum, out=z), (z, 0.0))]
-
-
-def _relu_backprop(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [(np.greater, (a, 0.0, tmp)), (np.multiply, (delta, tmp, delta))]
-
-
-def _leaky_relu(z: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [(np.multiply, (z, LEAKY_SLOPE, tmp)), (partial(np.maximum, out=z), (z, tmp))]
-
-
-def _leaky_relu_backprop(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [
-        (np.greater, (a, 0.0, tmp)),
-        (np.multiply, (tmp, 1.0 - LEAKY_SLOPE, tmp)),
-        (np.add, (tmp, LEAKY_SLOPE, tmp)),
-        (np.multiply, (delta, tmp, delta)),
-    ]
-
-
-def _linear(z: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return []
-
-
-def _linear_backprop(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return []
-
-
-def _softmax(z: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    return [
-        (np.max, (z, 1, column, True)),
-        (np.subtract, (z, column, z)),
-        (np.exp, (z, z)),
-        (np.sum, (z, 1, None, column, True)),
-        (np.divide, (z, column, z)),
-    ]
-
-
-def _softmax_backprop(a: np.ndarray, delta: np.ndarray, tmp: np.ndarray, column: np.ndarray) -> list[Op]:
-    # Jacobian-vector product of softmax: a * (delta - <delta, a>) per row.
-    return [
-        (np.multiply, (delta, a, tmp)),
-        (np.sum, (tmp, 1, None, column, True)),
-        (np.subtract, (delta, column, delta)),
-        (np.multiply, (delta, a, delta)),
-    ]
-
-
 ACTIVATIONS: dict[str, Activation] = {
-    a.name: a
-    for a in (
-        Activation("sigmoid", _sigmoid, _sigmoid_backprop),
-        Activation("tanh", _tanh, _tanh_backprop),
-        Activation("relu", _relu, _relu_backprop),
-        Activation("leaky_relu", _leaky_relu, _leaky_relu_backprop),
-        Activation("linear", _linear, _linear_backprop),
-        Activation("softmax", _softmax, _softmax_backprop),
+    name: Activation(name, forward, derivative)
+    for name, forward, derivative in (
+        ("sigmoid", sigmoid, sigmoid_derivative),
+        ("tanh", tanh, tanh_derivative),
+        ("relu", relu, relu_derivative),
+        ("leaky_relu", leaky_relu, leaky_relu_derivative),
+        ("linear", linear, linear_derivative),
+        ("softmax", softmax, softmax_derivative),
     )
 }
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")

@@ -1,11 +1,11 @@
-"""Loss functions with their exact gradients.
+"""Losses and their gradients: small named functions in one table.
 
-- ``sse``: E = ½·Σ over samples and outputs of (ŷ − y)², the classic backprop
-  "total error" (the default; its gradient is the seed script's update rule).
-- ``mse``: mean over samples and outputs of (ŷ − y)².
-- ``cross_entropy``: mean over samples of −Σ y·log ŷ for softmax outputs, and of
-  −Σ [y·log ŷ + (1 − y)·log(1 − ŷ)] for sigmoid outputs, computed from the
-  logits with log-sum-exp or softplus.
+For outputs a = ŷ (n samples × k outputs), targets y and output logits z, a loss
+``f(z, a, y, grad)`` returns L and writes its gradient into ``grad``: ∂L/∂a, or
+∂L/∂z for the ``from_logits`` losses, whose gradient through the output
+activation is simpler and stable (cross-entropy, computed from the logits with
+log-sum-exp or softplus). ``sse`` is the classic backprop "total error" and the
+default: its gradient is the seed script's update rule.
 """
 
 from __future__ import annotations
@@ -15,61 +15,72 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import Op
+from .activations import formula
 
 LOSSES = ("sse", "mse", "cross_entropy")
 
 
+def sse(z: np.ndarray, a: np.ndarray, y: np.ndarray, grad: np.ndarray) -> float:
+    """L = ½·Σ(a − y)²;  ∂L/∂a = a − y"""
+    np.subtract(a, y, out=grad)
+    return np.vdot(grad, grad) * 0.5
+
+
+def mse(z: np.ndarray, a: np.ndarray, y: np.ndarray, grad: np.ndarray) -> float:
+    """L = Σ(a − y)² / (n·k);  ∂L/∂a = 2·(a − y) / (n·k)"""
+    np.subtract(a, y, out=grad)
+    value = np.vdot(grad, grad) * (1.0 / grad.size)
+    grad *= 2.0 / grad.size
+    return value
+
+
+def softmax_cross_entropy(z: np.ndarray, a: np.ndarray, y: np.ndarray, grad: np.ndarray) -> float:
+    """L = −Σ y·log a / n, log a = z − log Σₖ e^zₖ;  ∂L/∂z = (a·Σₖ yₖ − y) / n"""
+    top = z.max(axis=1, keepdims=True)
+    log_sum_exp = np.log(np.exp(z - top).sum(axis=1)) + top[:, 0]
+    np.multiply(a, y.sum(axis=1, keepdims=True), out=grad)  # (a − y)/n for one-hot targets
+    grad -= y
+    grad /= len(z)
+    return (log_sum_exp * y.sum(axis=1) - (y * z).sum(axis=1)).sum() / len(z)
+
+
+def sigmoid_cross_entropy(z: np.ndarray, a: np.ndarray, y: np.ndarray, grad: np.ndarray) -> float:
+    """L = −Σ [y·log a + (1 − y)·log(1 − a)] / n = Σ [log(1 + e^z) − y·z] / n;  ∂L/∂z = (a − y) / n"""
+    np.subtract(a, y, out=grad)
+    grad /= len(z)
+    return (np.logaddexp(0.0, z) - y * z).sum() / len(z)
+
+
 @dataclass(frozen=True)
 class Loss:
-    """A loss over a batch. ``from_logits`` losses give dL/dz for the output
-    layer's pre-activation z; the others give dL/dŷ."""
+    """A loss function (see the module's docstring) and how to use it."""
 
     name: str
-    from_logits: bool
-    mean: bool  # the value is an average, so batch values combine by weight
-    output: str  # the output activation
+    function: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
+    from_logits: bool = False  # the gradient is ∂L/∂z, not ∂L/∂a
+    mean: bool = True  # the value is an average, so batch values combine by weight
 
-    def bind(
-        self, z: np.ndarray, a: np.ndarray, y: np.ndarray, delta: np.ndarray, column: np.ndarray
-    ) -> tuple[Callable[[], float], list[Op]]:
-        """For logits ``z``, outputs ``a`` and targets ``y`` (buffers whose
-        contents change between calls): a function returning the loss, and
-        the ops that then write its gradient into ``delta``."""
-        n = a.shape[0]
-        if not self.from_logits:
-            flat = delta.reshape(-1)  # (ŷ − y) is kept in delta, then scaled
+    @property
+    def formulas(self) -> tuple[str, str]:
+        """The loss and its gradient as formulas (from the function's docstring)."""
+        value, gradient = formula(self.function).split(";  ")
+        return value, gradient
 
-            def squared_error() -> float:
-                np.subtract(a, y, delta)
-                return np.dot(flat, flat) * (1.0 / flat.size if self.mean else 0.5)
 
-            return squared_error, [(np.multiply, (delta, 2.0 / flat.size, delta))] if self.mean else []
-        if self.output == "softmax":
-
-            def softmax_cross_entropy() -> float:
-                top = z.max(axis=1, keepdims=True)
-                log_sum_exp = np.log(np.exp(z - top).sum(axis=1)) + top[:, 0]
-                return (log_sum_exp * y.sum(axis=1) - (y * z).sum(axis=1)).sum() / n
-
-            # dL/dz = (p·Σy − y) / n, which is (p − y)/n for one-hot rows
-            return softmax_cross_entropy, [
-                (np.sum, (y, 1, None, column, True)),
-                (np.multiply, (a, column, delta)),
-                (np.subtract, (delta, y, delta)),
-                (np.divide, (delta, n, delta)),
-            ]
-
-        def sigmoid_cross_entropy() -> float:
-            return (np.logaddexp(0.0, z) - y * z).sum() / n
-
-        return sigmoid_cross_entropy, [(np.subtract, (a, y, delta)), (np.divide, (delta, n, delta))]
+# keyed by (loss, output activation); None: any output activation
+LOSS_TABLE: dict[tuple[str, str | None], Loss] = {
+    ("sse", None): Loss("sse", sse, mean=False),
+    ("mse", None): Loss("mse", mse),
+    ("cross_entropy", "softmax"): Loss("cross_entropy", softmax_cross_entropy, from_logits=True),
+    ("cross_entropy", "sigmoid"): Loss("cross_entropy", sigmoid_cross_entropy, from_logits=True),
+}
 
 
 def get_loss(name: str, output_activation: str) -> Loss:
     """Look a loss up by name and check it suits the output activation."""
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r} (choose from {', '.join(LOSSES)})")
-    if name == "cross_entropy" and output_activation not in ("sigmoid", "softmax"):
-        raise ValueError(f"cross_entropy needs a sigmoid or softmax output, not {output_activation!r}")
-    return Loss(name, from_logits=name == "cross_entropy", mean=name != "sse", output=output_activation)
+    loss = LOSS_TABLE.get((name, None)) or LOSS_TABLE.get((name, output_activation))
+    if loss is None:
+        raise ValueError(f"{name} needs a sigmoid or softmax output, not {output_activation!r}")
+    return loss

@@ -1,7 +1,7 @@
 """How much memory a training run needs, estimated from its shapes before the
 big buffers are allocated, and how much this process can have.
 
-The estimate counts the float64 arrays training keeps (see ``mlp._Pass``,
+The estimate counts the float64 arrays training keeps (see ``mlp.Buffers``,
 ``trainer.train`` and ``optimizers``) and the pages they really touch, so it
 is close to the peak resident size a run reaches; it is checked against the
 memory available before a run starts, so that a run too big for the machine is
@@ -19,7 +19,7 @@ from .mlp import parameter_count
 
 if TYPE_CHECKING:
     from .datasets import Dataset
-    from .problem import TrainingSpec
+    from .specs import TrainingSpec
 
 FLOAT = 8  # bytes of a float64
 BASELINE_BYTES = 64 * 2**20  # the interpreter, NumPy and the libraries `tui-mlp train` loads
@@ -29,13 +29,13 @@ OPTIMIZER_STATE = {"gd": 0, "momentum": 1, "adam": 3}  # parameter-sized arrays 
 
 
 def pass_bytes(sizes: Sequence[int], rows: int, *, backward: bool, leaky: bool = False) -> int:
-    """The buffers ``mlp._Pass`` fills for ``rows`` samples: each layer's input with its column of ones,
+    """The buffers ``mlp.Buffers`` fills for ``rows`` samples: each layer's input with its column of ones,
     the outputs, targets and loss temporaries and, for a ``backward`` pass (or a leaky ReLU's forward),
     the deltas and their scratch arrays."""
     inputs = sum(size + 1 for size in sizes[:-1])
     outputs = 4 * sizes[-1]  # outputs, targets, logits, a loss temporary
     scratch = sum(sizes[1:]) * (2 if backward else int(leaky))
-    return FLOAT * rows * (inputs + outputs + scratch + 1)
+    return FLOAT * rows * (inputs + outputs + scratch)
 
 
 def estimate_bytes(

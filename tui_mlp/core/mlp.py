@@ -1,4 +1,15 @@
-"""The multi-layer perceptron: parameters, forward pass, loss and backprop.
+"""The multi-layer perceptron: parameters, forward pass, loss and backpropagation.
+
+Layers are numbered from 0. Layer l takes a[l] (a[0] = x, the input) to
+
+    z[l] = a[l]·W[l] + b[l]                 the pre-activation
+    a[l+1] = f(z[l])                        the activation (the output one at the last layer)
+
+and, for a loss L of the outputs a[L] = ŷ, backpropagation gives δ[l] = ∂L/∂z[l]:
+
+    δ[L−1] = ∂L/∂a[L] · f′(z[L−1])          (∂L/∂z[L−1] directly for cross-entropy)
+    ∂L/∂W[l] = a[l]ᵀ·δ[l],   ∂L/∂b[l] = Σ over samples of δ[l]
+    δ[l−1] = (δ[l]·W[l]ᵀ) · f′(z[l−1])
 
 All weights and biases live in one flat float64 buffer; ``weights[i]`` and
 ``biases[i]`` are views into it, so one vector operation updates every
@@ -7,14 +18,18 @@ parameter and the arrays a caller holds are the ones the model uses.
 
 from __future__ import annotations
 
+import copy
 import itertools
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import numpy as np
 
-from .activations import Activation, Op, get_activation, run_ops
+from .activations import Activation, get_activation
 from .losses import Loss, get_loss
+from .optimizers import Optimizer
+from .trace import LayerTrace, Trace
+from .trainer import train
 
 DEFAULT_ACTIVATION = "sigmoid"  # the seed script's, hidden and output
 MAX_LAYER_SIZE = 10_000
@@ -72,21 +87,19 @@ class MLP:
         self.loss_name = loss
         self.seed = seed
         self._params = np.empty(parameter_count(self.layer_sizes))
-        augmented = _augmented(self._params, self.layer_sizes)
-        self._weight_views = [m[:-1] for m in augmented]
-        self._bias_views = [m[-1] for m in augmented]
-        self.weights = list(self._weight_views)
-        self.biases = list(self._bias_views)
+        self._stacked, self._weights, self._biases = layer_views(self._params, self.layer_sizes)
+        self.weights, self.biases = LayerArrays(self._weights), LayerArrays(self._biases)
+        self._functions = (self._hidden,) * (self.n_layers - 1) + (self._output,)
         self._initialise(np.random.default_rng(seed))
 
     def _initialise(self, rng: np.random.Generator) -> None:
         """Glorot-uniform weights (He-uniform before ReLUs), zero biases."""
-        for i, w in enumerate(self._weight_views):
+        for i, w in enumerate(self._weights):
             fan_in, fan_out = w.shape
-            relu_like = self.activation in ("relu", "leaky_relu") and i < len(self._weight_views) - 1
+            relu_like = self.activation in ("relu", "leaky_relu") and i < self.n_layers - 1
             limit = np.sqrt(6.0 / fan_in) if relu_like else np.sqrt(6.0 / (fan_in + fan_out))
             w[...] = rng.uniform(-limit, limit, size=w.shape)
-            self._bias_views[i][...] = 0.0
+            self._biases[i][...] = 0.0
 
     @property
     def n_layers(self) -> int:
@@ -97,27 +110,32 @@ class MLP:
     def loss_function(self) -> Loss:
         return self._loss
 
+    @property
+    def activation_functions(self) -> tuple[Activation, ...]:
+        """The activation of every weight layer: hidden ones, then the output's."""
+        return self._functions
+
     def parameters(self) -> np.ndarray:
         """All weights and biases as one flat vector (the live buffer)."""
-        self._sync()
         return self._params
 
-    def _sync(self) -> None:
-        """Adopt arrays a caller put into ``weights``/``biases`` in place of the views."""
-        for live, views in ((self.weights, self._weight_views), (self.biases, self._bias_views)):
-            for i, view in enumerate(views):
-                if live[i] is not view:
-                    given = np.asarray(live[i], dtype=np.float64)
-                    if given.shape != view.shape:
-                        raise ValueError(f"parameter {i} has shape {given.shape}, expected {view.shape}")
-                    view[...] = given
-                    live[i] = view
+    def set_parameters(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> None:
+        """Copy ``weights[l]`` and ``biases[l]`` into the model (ValueError if a shape differs)."""
+        if len(weights) != self.n_layers or len(biases) != self.n_layers:
+            raise ValueError(f"expected {self.n_layers} weight matrices and {self.n_layers} bias vectors")
+        arrays = [np.asarray(array, dtype=np.float64) for array in [*weights, *biases]]
+        targets = [*self._weights, *self._biases]
+        for array, target in zip(arrays, targets):
+            if array.shape != target.shape:
+                raise ValueError(f"a parameter has shape {array.shape}, expected {target.shape}")
+        for array, target in zip(arrays, targets):
+            target[...] = array
 
     def weight_mask(self) -> np.ndarray:
         """A parameter-shaped vector: 1.0 at every weight, 0.0 at every bias."""
         mask = np.ones_like(self._params)
-        for matrix in _augmented(mask, self.layer_sizes):
-            matrix[-1] = 0.0
+        for bias in layer_views(mask, self.layer_sizes)[2]:
+            bias[...] = 0.0
         return mask
 
     def copy(self) -> MLP:
@@ -129,8 +147,54 @@ class MLP:
             output_activation=self.output_activation,
             loss=self.loss_name,
         )
-        twin._params[...] = self.parameters()
+        twin._params[...] = self._params
         return twin
+
+    # --- the passes, over preallocated buffers ------------------------------------------
+
+    def buffers(self, rows: int, grad: np.ndarray | None = None, *, keep_z: bool = False) -> Buffers:
+        """Arrays for passes over ``rows`` samples (see ``Buffers``)."""
+        return Buffers(self, rows, grad, keep_z=keep_z)
+
+    def forward_pass(self, buffers: Buffers) -> None:
+        """z[l] = a[l]·W[l] + b[l] and a[l+1] = f(z[l]), layer by layer, from the inputs a[0].
+
+        Each input a[l] carries a column of ones, a1[l] = [a[l] 1], and each W[l] its
+        biases as a last row, Wb[l] = [W[l]; b[l]], so one matmul gives a[l]·W[l] + b[l].
+        """
+        a1, a, z, tmp = buffers.a1, buffers.a, buffers.z, buffers.tmp
+        for l, (Wb, f) in enumerate(zip(self._stacked, self._functions)):
+            np.matmul(a1[l], Wb, out=z[l])  # z[l] = [a[l] 1]·[W[l]; b[l]] = a[l]·W[l] + b[l]
+            f.forward(z[l], a[l + 1], tmp[l])  # a[l+1] = f(z[l])
+
+    def batch_loss(self, buffers: Buffers) -> float:
+        """L(a[L], y) after ``forward_pass``; its gradient ∂L/∂a[L] (∂L/∂z[L−1] for
+        cross-entropy) is left in δ[L−1] for ``backward_pass``."""
+        return self._loss.function(buffers.z[-1], buffers.a[-1], buffers.y, buffers.delta[-1])
+
+    def backward_pass(self, buffers: Buffers) -> None:
+        """δ[l] = ∂L/∂z[l], ∂L/∂W[l] = a[l]ᵀ·δ[l] and ∂L/∂b[l] = Σ δ[l], from the last layer back,
+        after ``batch_loss``: the gradient lands in ``buffers.grad``."""
+        a1, a, delta, tmp, last = buffers.a1, buffers.a, buffers.delta, buffers.tmp, self.n_layers - 1
+        if not self._loss.from_logits:
+            self._output.derivative(a[-1], delta[last], tmp[last])  # δ[L−1] = ∂L/∂a[L] · f′(z[L−1])
+        for l in range(last, -1, -1):
+            np.matmul(a1[l].T, delta[l], out=buffers.grad_stacked[l])  # [∂L/∂W[l]; ∂L/∂b[l]] = [a[l] 1]ᵀ·δ[l]
+            if l > 0:
+                np.matmul(delta[l], self._weights[l].T, out=delta[l - 1])
+                self._hidden.derivative(a[l], delta[l - 1], tmp[l - 1])  # δ[l−1] = (δ[l]·W[l]ᵀ) · f′(z[l−1])
+
+    def _run(self, X: np.ndarray, y: np.ndarray | None = None, *, keep_z: bool = False) -> Buffers:
+        """Buffers holding X (and y) after a forward pass."""
+        buffers = self.buffers(len(X), keep_z=keep_z)
+        buffers.a[0][...] = X
+        if y is not None:
+            buffers.y[...] = y
+        with np.errstate(over="ignore", under="ignore"):
+            self.forward_pass(buffers)
+        return buffers
+
+    # --- the public face ----------------------------------------------------------------
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Network outputs for inputs X of shape (n, layer_sizes[0])."""
@@ -138,36 +202,64 @@ class MLP:
 
     def activations(self, X: np.ndarray) -> list[np.ndarray]:
         """Every layer's output for inputs X, input layer first."""
-        return _Pass(self, as_inputs(X, self.layer_sizes[0])).forward()
+        return self._run(as_inputs(X, self.layer_sizes[0])).a
 
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:
         """The training objective on (X, y)."""
-        run = _Pass(self, *self._data(X, y))
-        run.forward()
-        return run.loss()
+        buffers = self._run(*self.as_data(X, y))
+        with np.errstate(over="ignore", under="ignore"):
+            return float(self.batch_loss(buffers))
 
     def gradients(self, X: np.ndarray, y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Exact gradient of ``loss(X, y)``: (dW list, db list), shaped like the parameters."""
-        run = _Pass(self, *self._data(X, y))
-        run.forward()
-        run.loss()
-        run.backward()
-        return [g.copy() for g in run.grad_w], [g.copy() for g in run.grad_b]
+        buffers = self._run(*self.as_data(X, y))
+        with np.errstate(over="ignore", under="ignore"):
+            self.batch_loss(buffers)
+            self.backward_pass(buffers)
+        return [g.copy() for g in buffers.grad_weights], [g.copy() for g in buffers.grad_biases]
+
+    def trace(self, X: np.ndarray, y: np.ndarray, optimizer: Optimizer) -> Trace:
+        """One training step on samples (X, y), every number of it: per layer the inputs,
+        z, a, δ, ∂L/∂W, ∂L/∂b and the change Δθ ``optimizer`` would make now (with its
+        learning rate, state and weight decay; the optimizer itself is left as it was).
+        The model is not changed."""
+        X, y = self.as_data(X, y)
+        buffers = self._run(X, y, keep_z=True)
+        with np.errstate(over="ignore", under="ignore"):
+            loss = float(self.batch_loss(buffers))
+            self.backward_pass(buffers)
+            step = copy.deepcopy(optimizer).change(buffers.grad.copy(), self._params).copy()
+        _, step_weights, step_biases = layer_views(step, self.layer_sizes)
+        layers = tuple(
+            LayerTrace(
+                inputs=buffers.a[l],
+                weights=self._weights[l].copy(),
+                biases=self._biases[l].copy(),
+                z=buffers.z[l],
+                a=buffers.a[l + 1],
+                delta=buffers.delta[l],
+                grad_weights=buffers.grad_weights[l],
+                grad_biases=buffers.grad_biases[l],
+                step_weights=step_weights[l],
+                step_biases=step_biases[l],
+            )
+            for l in range(self.n_layers)
+        )
+        return Trace(X, y, loss, layers)
 
     def fit(self, X: np.ndarray, y: np.ndarray, epochs: int, learning_rate: float) -> np.ndarray:
         """Full-batch gradient descent; returns the loss before each epoch's update.
 
         Training stops early if the loss stops being finite (see ``core.trainer``).
         """
-        from .trainer import train
-
         return train(self, X, y, epochs=epochs, learning_rate=learning_rate).losses
 
-    def _data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def as_data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(X, y) as C-contiguous float64 arrays of this network's widths, or ValueError."""
         X = as_inputs(X, self.layer_sizes[0])
         y = np.ascontiguousarray(y, dtype=np.float64)
-        if y.ndim == 1:
-            y = y.reshape(-1, 1)
+        if y.ndim == 1:  # one target a sample, or one sample's targets
+            y = y.reshape(1, -1) if len(X) == 1 else y.reshape(-1, 1)
         if y.shape != (X.shape[0], self.layer_sizes[-1]):
             raise ValueError(f"targets have shape {y.shape}, expected {(X.shape[0], self.layer_sizes[-1])}")
         return X, y
@@ -175,6 +267,47 @@ class MLP:
     def __repr__(self) -> str:
         sizes = "-".join(map(str, self.layer_sizes))
         return f"MLP({sizes}, {self.activation} → {self.output_activation}, loss={self.loss_name})"
+
+
+class LayerArrays(list):
+    """``weights`` or ``biases``: W[l] of shape (layer_sizes[l], layer_sizes[l+1]), b[l] of
+    shape (layer_sizes[l+1],), views of the parameters the model really uses. They change
+    in place (``weights[0] -= g``, ``weights[0][...] = w``); replacing or removing one is
+    refused: ``MLP.set_parameters`` copies new values in."""
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice) or value is not self[index]:  # ``weights[0] -= g`` stores the same array back
+            self._refuse()
+
+    def _refuse(self, *args: Any) -> NoReturn:
+        raise TypeError("a layer's parameters cannot be replaced: change them in place or use set_parameters")
+
+    __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = __iadd__ = __imul__ = _refuse
+
+
+class Buffers:
+    """Preallocated arrays for passes over ``rows`` samples, one a layer: ``a1[l]`` = [a[l] 1]
+    (each layer's input with its column of ones) and ``a[l]`` its view without them, a[0]
+    the inputs … a[L] the outputs; ``z``, ``delta`` and ``tmp`` (scratch for the
+    activations); the targets ``y``; the flat gradient ``grad`` and its per-layer views.
+
+    ``z[l]`` is ``a[l+1]`` itself (the activation is applied in place) unless ``keep_z``
+    or the loss needs the output's logits. The arrays with a column of ones are in
+    Fortran order, so that a[l] = a1[l][:, :-1] is contiguous.
+    """
+
+    def __init__(self, model: MLP, rows: int, grad: np.ndarray | None = None, *, keep_z: bool = False) -> None:
+        sizes = model.layer_sizes
+        self.a1 = [np.ones((rows, size + 1), order="F") for size in sizes[:-1]]
+        self.a = [a1[:, :-1] for a1 in self.a1] + [np.empty((rows, sizes[-1]))]
+        self.z = [np.empty_like(a) if keep_z else a for a in self.a[1:]]
+        if model.loss_function.from_logits and not keep_z:
+            self.z[-1] = np.empty_like(self.a[-1])
+        self.delta = [np.empty_like(a) for a in self.a[1:]]
+        self.tmp = [np.empty_like(a) for a in self.a[1:]]
+        self.y = np.empty((rows, sizes[-1]))
+        self.grad = np.empty(parameter_count(sizes)) if grad is None else grad
+        self.grad_stacked, self.grad_weights, self.grad_biases = layer_views(self.grad, sizes)
 
 
 def as_inputs(X: np.ndarray, width: int) -> np.ndarray:
@@ -189,97 +322,13 @@ def as_inputs(X: np.ndarray, width: int) -> np.ndarray:
     return X
 
 
-class _Pass:
-    """Preallocated buffers and the fixed list of NumPy calls for forward and
-    backward passes over one batch shape.
-
-    Each layer's input carries a trailing column of ones and each weight
-    matrix its bias as a last row, so one matmul computes x·W + b and one
-    matmul its gradient. Buffers are in Fortran order so that the activation
-    part of an input, ``[:, :-1]``, is contiguous.
-    """
-
-    def __init__(self, model: MLP, X: np.ndarray, y: np.ndarray | None = None, grad: np.ndarray | None = None) -> None:
-        model._sync()
-        n, sizes, last = X.shape[0], model.layer_sizes, model.n_layers - 1
-        self.params = model._params
-        self.grad = np.empty_like(self.params) if grad is None else grad
-        inputs = [np.ones((n, size + 1), order="F") for size in sizes[:-1]]
-        self.X = inputs[0][:, :-1]
-        self.X[...] = X
-        self.y = np.zeros((n, sizes[-1]))
-        if y is not None:
-            self.y[...] = y
-        self.outs = [x[:, :-1] for x in inputs[1:]] + [np.empty((n, sizes[-1]))]
-        logits = np.empty((n, sizes[-1])) if model._loss.from_logits else self.outs[-1]
-        deltas = [np.empty((n, size), order="F") for size in sizes[1:-1]] + [np.empty((n, sizes[-1]))]
-        tmps = [np.empty_like(delta) for delta in deltas]
-        column = np.empty((n, 1))
-        weights = _augmented(self.params, sizes)
-        grads = _augmented(self.grad, sizes)
-        self.grad_w = [g[:-1] for g in grads]
-        self.grad_b = [g[-1] for g in grads]
-
-        self.forward_ops: list[Op] = []
-        for i, (x, w) in enumerate(zip(inputs, weights)):
-            z = logits if i == last else self.outs[i]
-            self.forward_ops.append((np.matmul, (x, w, z)))
-            if i < last:
-                self.forward_ops += model._hidden.forward(z, tmps[i], column)
-        if logits is not self.outs[-1]:
-            self.forward_ops.append((np.copyto, (self.outs[-1], logits)))
-        self.forward_ops += model._output.forward(self.outs[-1], tmps[-1], column)
-
-        self.value, self.backward_ops = model._loss.bind(logits, self.outs[-1], self.y, deltas[-1], column)
-        if not model._loss.from_logits:
-            self.backward_ops += model._output.backprop(self.outs[-1], deltas[-1], tmps[-1], column)
-        for i in range(last, -1, -1):
-            self.backward_ops.append((np.matmul, (inputs[i].T, deltas[i], grads[i])))
-            if i:
-                self.backward_ops.append((np.matmul, (deltas[i], weights[i][:-1].T, deltas[i - 1])))
-                self.backward_ops += model._hidden.backprop(self.outs[i - 1], deltas[i - 1], tmps[i - 1], column)
-
-    def forward(self) -> list[np.ndarray]:
-        """Every layer's output, inputs first."""
-        with np.errstate(over="ignore", under="ignore"):
-            run_ops(self.forward_ops)
-        return [self.X, *self.outs]
-
-    def loss(self) -> float:
-        """The loss of the last ``forward``."""
-        with np.errstate(over="ignore", under="ignore"):
-            return float(self.value())
-
-    def backward(self) -> None:
-        """Fill ``grad`` with the gradient of the last ``loss()``."""
-        with np.errstate(over="ignore", under="ignore"):
-            run_ops(self.backward_ops)
-
-    def step(self, update: Callable[[], None], backup: np.ndarray) -> float:
-        """Forward, backward and ``update()``; returns the loss before the update.
-
-        The parameters before the update are copied to ``backup``. A
-        non-finite loss returns at once without updating, so the caller can
-        restore ``backup``: the last parameters whose loss was finite. Call
-        inside ``np.errstate(all="ignore")``.
-        """
-        for function, args in self.forward_ops:
-            function(*args)
-        value = self.value()
-        if not math.isfinite(value):
-            return value
-        for function, args in self.backward_ops:
-            function(*args)
-        np.copyto(backup, self.params)
-        update()
-        return value
-
-
-def _augmented(flat: np.ndarray, sizes: tuple[int, ...]) -> list[np.ndarray]:
-    """Views of a flat parameter-shaped buffer as (fan_in + 1, fan_out)
-    matrices: each layer's weights with its biases as the last row."""
-    views, offset = [], 0
+def layer_views(
+    flat: np.ndarray, sizes: Sequence[int]
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """Views of a flat parameter-shaped buffer, per layer: [W; b], the (fan_in + 1, fan_out)
+    matrix of the layer's weights with its biases as a last row; W; and b."""
+    stacked, offset = [], 0
     for fan_in, fan_out in itertools.pairwise(sizes):
-        views.append(flat[offset : offset + (fan_in + 1) * fan_out].reshape(fan_in + 1, fan_out))
+        stacked.append(flat[offset : offset + (fan_in + 1) * fan_out].reshape(fan_in + 1, fan_out))
         offset += (fan_in + 1) * fan_out
-    return views
+    return tuple(stacked), tuple(m[:-1] for m in stacked), tuple(m[-1] for m in stacked)

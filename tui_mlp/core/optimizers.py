@@ -1,15 +1,15 @@
 """Parameter updates: plain gradient descent (the seed's), momentum and Adam,
 each optionally with L2 weight decay on the weights (not the biases).
 
-``make_update`` binds an optimizer to the flat parameter and gradient buffers
-and returns a function that applies one update in place from whatever the
-gradient buffer holds; the optimizer's state lives in that closure.
+An optimizer turns the gradient g = ∂L/∂θ into the change Δθ and keeps its own
+state (velocity, moments); a step is θ ← θ + Δθ. Everything works in place on
+flat parameter-shaped buffers, so a step allocates nothing.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -19,92 +19,106 @@ DEFAULT_MOMENTUM = 0.9
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPSILON = 1e-8
 
-Update = Callable[[], None]
+
+class Optimizer:
+    """Δθ from g. With weight decay λ the gradient first gains λ·w at every
+    parameter where ``decay_mask`` is 1 (the weights), so the step minimises
+    L + ½·λ·Σw²."""
+
+    def __init__(
+        self, size: int, learning_rate: float, weight_decay: float = 0.0, decay_mask: np.ndarray | None = None
+    ) -> None:
+        if not (math.isfinite(weight_decay) and weight_decay >= 0):
+            raise ValueError(f"weight decay must be 0 or more, not {weight_decay}")
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.decay = None
+        if weight_decay:
+            self.decay = weight_decay * (np.ones(size) if decay_mask is None else decay_mask)
+            self.penalty = np.empty(size)
+
+    def change(self, grad: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """Δθ for the gradient ``grad`` (which it may overwrite) at ``params``, advancing
+        the state; the array returned belongs to the optimizer or is ``grad``. A step
+        is ``params += optimizer.change(grad, params)``."""
+        if self.decay is not None:
+            np.multiply(params, self.decay, out=self.penalty)
+            grad += self.penalty  # g + λ·w
+        return self._change(grad)
+
+    def _change(self, grad: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
 
 
-def make_update(
+class GradientDescent(Optimizer):
+    """Δθ = −η·g"""
+
+    def _change(self, grad: np.ndarray) -> np.ndarray:
+        grad *= -self.learning_rate
+        return grad
+
+
+class Momentum(Optimizer):
+    """v ← μ·v − η·g;  Δθ = v"""
+
+    def __init__(self, size: int, learning_rate: float, momentum: float = DEFAULT_MOMENTUM, **decay: Any) -> None:
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be at least 0 and below 1, not {momentum}")
+        super().__init__(size, learning_rate, **decay)
+        self.momentum = momentum
+        self.velocity = np.zeros(size)
+
+    def _change(self, grad: np.ndarray) -> np.ndarray:
+        velocity = self.velocity
+        velocity *= self.momentum
+        grad *= self.learning_rate
+        velocity -= grad
+        return velocity
+
+
+class Adam(Optimizer):
+    """m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g²;  Δθ = −η·m̂ / (√v̂ + ε)"""
+
+    def __init__(self, size: int, learning_rate: float, **decay: Any) -> None:
+        super().__init__(size, learning_rate, **decay)
+        self.first, self.second, self.tmp = np.zeros(size), np.zeros(size), np.empty(size)
+        self.steps = 0
+
+    def _change(self, grad: np.ndarray) -> np.ndarray:
+        """Adam (Kingma & Ba) with bias-corrected moments m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)."""
+        beta1, beta2 = ADAM_BETAS
+        first, second, tmp = self.first, self.second, self.tmp
+        self.steps += 1
+        first *= beta1
+        np.multiply(grad, 1 - beta1, out=tmp)
+        first += tmp  # m
+        second *= beta2
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1 - beta2
+        second += tmp  # v
+        np.sqrt(second, out=tmp)
+        tmp *= 1 / math.sqrt(1 - beta2**self.steps)  # √v̂
+        tmp += ADAM_EPSILON
+        np.divide(first, tmp, out=tmp)
+        tmp *= -self.learning_rate / (1 - beta1**self.steps)  # −η·m̂ / (√v̂ + ε)
+        return tmp
+
+
+def make_optimizer(
     name: str,
-    params: np.ndarray,
-    grad: np.ndarray,
+    size: int,
     learning_rate: float,
     *,
     momentum: float = DEFAULT_MOMENTUM,
     weight_decay: float = 0.0,
     decay_mask: np.ndarray | None = None,
-) -> Update:
-    """An in-place update of ``params`` from ``grad`` (which it may overwrite).
-
-    With ``weight_decay`` λ the gradient first gains λ·w for every parameter
-    where ``decay_mask`` is 1 (the weights), so the step minimises
-    loss + ½·λ·Σw².
-    """
+) -> Optimizer:
+    """The optimizer called ``name`` for ``size`` parameters (ValueError naming the choices otherwise)."""
+    decay = {"weight_decay": weight_decay, "decay_mask": decay_mask}
     if name == "gd":
-        update = _gradient_descent(params, grad, learning_rate)
-    elif name == "momentum":
-        if not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be at least 0 and below 1, not {momentum}")
-        update = _momentum(params, grad, learning_rate, momentum)
-    elif name == "adam":
-        update = _adam(params, grad, learning_rate)
-    else:
-        raise ValueError(f"unknown optimizer {name!r} (choose from {', '.join(OPTIMIZERS)})")
-    if not (math.isfinite(weight_decay) and weight_decay >= 0):
-        raise ValueError(f"weight decay must be 0 or more, not {weight_decay}")
-    if weight_decay == 0:
-        return update
-    decay = weight_decay * (np.ones_like(params) if decay_mask is None else decay_mask)
-    penalty = np.empty_like(params)
-
-    def decayed() -> None:
-        np.multiply(params, decay, penalty)
-        np.add(grad, penalty, grad)
-        update()
-
-    return decayed
-
-
-def _gradient_descent(params: np.ndarray, grad: np.ndarray, learning_rate: float) -> Update:
-    def update() -> None:
-        np.multiply(grad, learning_rate, grad)
-        np.subtract(params, grad, params)
-
-    return update
-
-
-def _momentum(params: np.ndarray, grad: np.ndarray, learning_rate: float, momentum: float) -> Update:
-    """v ← μ·v − η·g; w ← w + v."""
-    velocity = np.zeros_like(params)
-
-    def update() -> None:
-        np.multiply(velocity, momentum, velocity)
-        np.multiply(grad, learning_rate, grad)
-        np.subtract(velocity, grad, velocity)
-        np.add(params, velocity, params)
-
-    return update
-
-
-def _adam(params: np.ndarray, grad: np.ndarray, learning_rate: float) -> Update:
-    """Adam (Kingma & Ba): w ← w − η·m̂ / (√v̂ + ε) with bias-corrected moments."""
-    beta1, beta2 = ADAM_BETAS
-    first, second, tmp = np.zeros_like(params), np.zeros_like(params), np.empty_like(params)
-    steps = 0
-
-    def update() -> None:
-        nonlocal steps
-        steps += 1
-        np.multiply(first, beta1, first)
-        np.multiply(grad, 1 - beta1, tmp)
-        np.add(first, tmp, first)
-        np.multiply(second, beta2, second)
-        np.multiply(grad, grad, tmp)
-        np.multiply(tmp, 1 - beta2, tmp)
-        np.add(second, tmp, second)
-        np.sqrt(second, tmp)
-        np.multiply(tmp, 1 / math.sqrt(1 - beta2**steps), tmp)
-        np.add(tmp, ADAM_EPSILON, tmp)
-        np.divide(first, tmp, tmp)
-        np.multiply(tmp, learning_rate / (1 - beta1**steps), tmp)
-        np.subtract(params, tmp, params)
-
-    return update
+        return GradientDescent(size, learning_rate, **decay)
+    if name == "momentum":
+        return Momentum(size, learning_rate, momentum, **decay)
+    if name == "adam":
+        return Adam(size, learning_rate, **decay)
+    raise ValueError(f"unknown optimizer {name!r} (choose from {', '.join(OPTIMIZERS)})")

@@ -168,6 +168,16 @@ def parse_samples(text: str) -> int:
     return _whole_in(text, "samples", 4, MAX_SAMPLES)
 
 
+def parse_sample(text: str) -> int:
+    """A sample's number, counting from 1: 1 to ``MAX_SAMPLES``."""
+    return _whole_in(text, "sample", 1, MAX_SAMPLES)
+
+
+def parse_step(text: str) -> int:
+    """A training step's number, counting from 1: 1 to ``MAX_EPOCHS``."""
+    return _whole_in(text, "step", 1, MAX_EPOCHS)
+
+
 def parse_width(text: str) -> int:
     """A drawing width in columns: 40 to 1000."""
     return _whole_in(text, "width", 40, 1000)

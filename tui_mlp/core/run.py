@@ -17,8 +17,10 @@ from .echo import shown
 from .memory import estimate_bytes, require_memory
 from .metrics import format_loss, format_score, scores
 from .mlp import MLP
+from .optimizers import Optimizer
 from .params import check_fits, load_params, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
+from .trace import Trace
 from .trainer import StopReason, TrainResult
 
 NAME_CHARS = 32  # a file's name in a message, at most (and an ellipsis)
@@ -99,7 +101,7 @@ class Run:
         require_memory(estimate_bytes(self.before.layer_sizes, self.training, self.train, self.test, **options))
 
     def fit(self, **options: Any) -> TrainResult:
-        """Train ``model`` as specified; ``options`` go to the trainer (control, on_progress, …)."""
+        """Train ``model`` as specified; ``options`` go to ``Trainer.run`` (control, on_progress, …)."""
         self.result = self.training.train(self.model, self.train, self.seed, **options)
         return self.result
 
@@ -120,6 +122,23 @@ class Run:
             return self.result.final_loss
         with np.errstate(all="ignore"):
             return self.model.loss(self.train.X, self.train.y)
+
+    def trace(self, sample: int, step: int = 1) -> tuple[Trace, Optimizer]:
+        """A step on the training sample ``sample`` (from 0) alone, traced (see ``MLP.trace``),
+        after ``step − 1`` epochs of training as ``fit`` runs them, on a copy of ``before``.
+        Returns the trace and the optimizer as it was before that step (ValueError if the
+        sample or step does not exist, or training diverged before it)."""
+        if not 0 <= sample < len(self.train.X):
+            raise ValueError(f"sample {sample + 1} is not one of the {len(self.train.X)} training samples")
+        if step < 1:
+            raise ValueError(f"step must be 1 or more, not {step}")
+        model = self.before.copy()
+        trainer = self.training.trainer(model, self.train, self.seed)
+        with np.errstate(all="ignore"):
+            for epoch in range(1, step):
+                if not (math.isfinite(trainer.epoch()) and trainer.finite()):
+                    raise ValueError(f"training diverged at epoch {epoch}, before step {step}")
+        return model.trace(self.train.X[sample], self.train.y[sample], trainer.optimizer), trainer.optimizer
 
     @property
     def planar(self) -> bool:

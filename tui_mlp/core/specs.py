@@ -15,7 +15,7 @@ from .datasets import Dataset, auto_objective, load_dataset, split
 from .echo import counted
 from .mlp import DEFAULT_ACTIVATION, MLP
 from .optimizers import DEFAULT_MOMENTUM
-from .trainer import TrainResult, train
+from .trainer import Trainer, TrainResult
 
 FIXED_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
 DEFAULT_TEST_SPLIT = 0.2
@@ -83,21 +83,23 @@ class TrainingSpec:
         return MLP(sizes, spec.activation, seed, output_activation=spec.output, loss=spec.loss)
 
     def train(self, model: MLP, data: Dataset, seed: int | None, **options: Any) -> TrainResult:
-        """Train ``model`` on ``data`` as specified; ``options`` go to ``trainer.train``
+        """Train ``model`` on ``data`` as specified; ``options`` go to ``Trainer.run``
         (control, on_progress, progress_every, progress_seconds)."""
+        return self.trainer(model, data, seed).run(self.resolved(data).epochs, **options)
+
+    def trainer(self, model: MLP, data: Dataset, seed: int | None) -> Trainer:
+        """A ``Trainer`` that takes the steps ``train`` would take, one at a time."""
         spec = self.resolved(data)
-        return train(
+        return Trainer(
             model,
             data.X,
             data.y,
-            spec.epochs,
             spec.learning_rate,
             batch_size=spec.batch_size,
             shuffle_seed=seed,
             optimizer=spec.optimizer,
             momentum=spec.momentum,
             weight_decay=spec.weight_decay,
-            **options,
         )
 
     def record(self) -> dict[str, Any]:

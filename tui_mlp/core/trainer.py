@@ -1,7 +1,9 @@
 """The training loop: gradient descent with progress, cancel, pause and a divergence stop.
 
 ``train`` runs in whatever thread calls it (the app runs it in a worker);
-``TrainControl`` lets another thread pause, resume or cancel it.
+``TrainControl`` lets another thread pause, resume or cancel it. ``Trainer``
+takes one step at a time. Both use only the public passes of a ``Model``
+(``mlp.MLP`` is one), so this module does not import the network.
 """
 
 from __future__ import annotations
@@ -10,14 +12,14 @@ import enum
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
 from .echo import counted
-from .mlp import MLP, _Pass
-from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, Update, make_update
+from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, make_optimizer
 
 
 class StopReason(enum.Enum):
@@ -31,22 +33,21 @@ class TrainControl:
 
     def __init__(self) -> None:
         self.cancelled = False
+        self.paused = False  # a plain attribute: the loop reads it every epoch
         self._running = threading.Event()
         self._running.set()
 
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
     def cancel(self) -> None:
         self.cancelled = True
-        self._running.set()
+        self.resume()
 
     def pause(self) -> None:
         if not self.cancelled:
+            self.paused = True
             self._running.clear()
 
     def resume(self) -> None:
+        self.paused = False
         self._running.set()
 
     def toggle_pause(self) -> bool:
@@ -107,90 +108,194 @@ class TrainResult:
 ProgressCallback = Callable[[Progress], None]
 
 
+class Model(Protocol):
+    """What training needs of a network (``mlp.MLP`` has it): its parameters and its
+    passes over preallocated buffers (see ``MLP.buffers``)."""
+
+    @property
+    def loss_function(self) -> Any: ...  # .mean: whether batch losses combine by weight
+
+    def as_data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def parameters(self) -> np.ndarray: ...
+
+    def weight_mask(self) -> np.ndarray: ...
+
+    def buffers(self, rows: int, grad: np.ndarray) -> Any: ...
+
+    def forward_pass(self, buffers: Any) -> None: ...
+
+    def batch_loss(self, buffers: Any) -> float: ...
+
+    def backward_pass(self, buffers: Any) -> None: ...
+
+
+class Trainer:
+    """A model, its data and its optimizer (see ``core.optimizers``): ``step`` is one
+    update, ``epoch`` one pass over the data, ``run`` the training loop.
+
+    Full batch by default; with ``batch_size`` the samples are shuffled each epoch
+    (from ``shuffle_seed``) and the epoch's loss is the sum (or, for mean losses,
+    the weighted mean) of its batch losses.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        X: np.ndarray,
+        y: np.ndarray,
+        learning_rate: float,
+        *,
+        batch_size: int | None = None,
+        shuffle_seed: int | None = None,
+        optimizer: str = DEFAULT_OPTIMIZER,
+        momentum: float = DEFAULT_MOMENTUM,
+        weight_decay: float = 0.0,
+    ) -> None:
+        if not (math.isfinite(learning_rate) and learning_rate > 0):
+            raise ValueError(f"learning rate must be a positive number, not {learning_rate}")
+        self.model = model
+        self.X, self.y = model.as_data(X, y)
+        if batch_size is not None and batch_size < 1:
+            raise ValueError(f"batch size must be at least 1, not {batch_size}")
+        self.params = model.parameters()
+        self.backup = self.params.copy()  # the parameters before the last update
+        self.grad, self._ones = np.empty_like(self.params), np.ones_like(self.params)
+        self.optimizer = make_optimizer(
+            optimizer,
+            self.params.size,
+            learning_rate,
+            momentum=momentum,
+            weight_decay=weight_decay,
+            decay_mask=model.weight_mask() if weight_decay else None,
+        )
+        samples = len(self.X)
+        self.batch_size = samples if batch_size is None else min(batch_size, samples)
+        self.full_batch = self.batch_size == samples
+        self._rng = np.random.default_rng(shuffle_seed)
+        self._buffers: dict[int, Any] = {}  # by batch size
+        self._all = self._every_sample() if self.full_batch else None
+
+    def step(self, rows: Sequence[int] | np.ndarray | None = None) -> float:
+        """One update from the samples ``rows`` (all of them if None): forward, loss,
+        backward, θ ← θ + Δθ. Returns the loss before the update; a loss that is not
+        finite returns at once, without updating. Call under ``np.errstate(all="ignore")``."""
+        if rows is None:
+            self._all = self._all or self._every_sample()
+            buffers = self._all
+        else:
+            buffers = self._filled(rows)
+        self.model.forward_pass(buffers)
+        value = self.model.batch_loss(buffers)
+        if not math.isfinite(value):
+            return value
+        self.model.backward_pass(buffers)
+        np.copyto(self.backup, self.params)
+        self.params += self.optimizer.change(self.grad, self.params)  # θ ← θ + Δθ
+        return value
+
+    def run(
+        self,
+        epochs: int,
+        *,
+        control: TrainControl | None = None,
+        on_progress: ProgressCallback | None = None,
+        progress_every: int = 1000,
+        progress_seconds: float = 0.1,
+    ) -> TrainResult:
+        """Up to ``epochs`` epochs, under ``control``. ``on_progress`` is called when
+        ``progress_every`` epochs or ``progress_seconds`` have passed since the last call,
+        whichever comes first, and once at the end. The first non-finite loss, or an
+        update that makes a parameter non-finite, stops training and restores the last
+        parameters whose loss was finite."""
+        if epochs < 0:
+            raise ValueError(f"epochs must be 0 or more, not {epochs}")
+        losses = np.empty(epochs)
+        reporter = _Reporter(on_progress, epochs, progress_every, progress_seconds)
+        with np.errstate(all="ignore"):
+            done, reason, diverged_at = _epochs(self, losses, control or TrainControl(), reporter)
+        elapsed = time.perf_counter() - reporter.start
+        losses = losses[:done].copy()
+        reporter.last(losses, elapsed)
+        return TrainResult(losses, reason, epochs, elapsed, diverged_at)
+
+    def epoch(self) -> float:
+        """One pass over the data; its loss (NaN if a mini-batch diverged)."""
+        if self.full_batch:
+            return self.step()
+        samples = len(self.X)
+        order, total = self._rng.permutation(samples), 0.0
+        for start in range(0, samples, self.batch_size):
+            rows = order[start : start + self.batch_size]
+            value = self.step(rows)
+            if not (math.isfinite(value) and self.finite()):
+                return math.nan
+            total += value * (len(rows) / samples if self.model.loss_function.mean else 1.0)
+        return total
+
+    def finite(self) -> bool:
+        """Whether every parameter is finite (an update can overflow while the loss stays finite)."""
+        return math.isfinite(np.dot(self.params, self._ones))
+
+    def restore(self) -> None:
+        """Back to the parameters before the last update."""
+        np.copyto(self.params, self.backup)
+
+    def _every_sample(self) -> Any:
+        """Buffers holding all the samples (filled once)."""
+        buffers = self.model.buffers(len(self.X), self.grad)
+        buffers.a[0][...], buffers.y[...] = self.X, self.y
+        return buffers
+
+    def _filled(self, rows: Sequence[int] | np.ndarray) -> Any:
+        """The buffers for ``len(rows)`` samples, holding those samples."""
+        if len(rows) not in self._buffers:
+            self._buffers[len(rows)] = self.model.buffers(len(rows), self.grad)
+        buffers = self._buffers[len(rows)]
+        buffers.a[0][...], buffers.y[...] = self.X[rows], self.y[rows]
+        return buffers
+
+
 def train(
-    model: MLP,
+    model: Model,
     X: np.ndarray,
     y: np.ndarray,
     epochs: int,
     learning_rate: float,
     *,
-    batch_size: int | None = None,
-    shuffle_seed: int | None = None,
-    optimizer: str = DEFAULT_OPTIMIZER,
-    momentum: float = DEFAULT_MOMENTUM,
-    weight_decay: float = 0.0,
     control: TrainControl | None = None,
     on_progress: ProgressCallback | None = None,
     progress_every: int = 1000,
     progress_seconds: float = 0.1,
+    **steps: Any,
 ) -> TrainResult:
-    """Train ``model`` in place with ``optimizer`` (see ``core.optimizers``).
-
-    Full batch by default; with ``batch_size`` the samples are shuffled each
-    epoch (from ``shuffle_seed``) and the epoch's loss is the sum (or, for
-    mean losses, the weighted mean) of its batch losses. ``on_progress`` is
-    called when ``progress_every`` epochs or ``progress_seconds`` have passed
-    since the last call, whichever comes first, and once at the end. The first
-    non-finite loss, or an update that makes a parameter non-finite, stops
-    training and restores the last parameters whose loss was finite.
-    """
-    if epochs < 0:
-        raise ValueError(f"epochs must be 0 or more, not {epochs}")
-    if not (math.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning rate must be a positive number, not {learning_rate}")
-    X, y = model._data(X, y)
-    if batch_size is not None and batch_size < 1:
-        raise ValueError(f"batch size must be at least 1, not {batch_size}")
-    backup = model.parameters().copy()
-    grad, ones = np.empty_like(backup), np.ones_like(backup)
-    update = make_update(
-        optimizer,
-        model._params,
-        grad,
-        learning_rate,
-        momentum=momentum,
-        weight_decay=weight_decay,
-        decay_mask=model.weight_mask() if weight_decay else None,
-    )
-    if batch_size is None or batch_size >= X.shape[0]:
-        epoch_loss = _Pass(model, X, y, grad).step
-    else:
-        epoch_loss = _MiniBatches(model, X, y, grad, ones, batch_size, shuffle_seed).step
-    losses = np.empty(epochs)
-    reporter = _Reporter(on_progress, epochs, progress_every, progress_seconds)
-    with np.errstate(all="ignore"):
-        done, reason, diverged_at = _epochs(epoch_loss, update, model._params, backup, ones, losses, control, reporter)
-    elapsed = time.perf_counter() - reporter.start
-    losses = losses[:done].copy()
-    reporter.last(losses, elapsed)
-    return TrainResult(losses, reason, epochs, elapsed, diverged_at)
+    """Train ``model`` in place for up to ``epochs`` epochs: ``Trainer(model, X, y,
+    learning_rate, **steps)`` (batch_size, shuffle_seed, optimizer, momentum,
+    weight_decay: how each step is taken) and its ``run`` (the loop, progress,
+    control and the divergence stop)."""
+    progress = {"on_progress": on_progress, "progress_every": progress_every, "progress_seconds": progress_seconds}
+    return Trainer(model, X, y, learning_rate, **steps).run(epochs, control=control, **progress)
 
 
 def _epochs(
-    epoch_loss: Callable[[Update, np.ndarray], float],
-    update: Update,
-    params: np.ndarray,
-    backup: np.ndarray,
-    ones: np.ndarray,
-    losses: np.ndarray,
-    control: TrainControl | None,
-    reporter: _Reporter,
+    trainer: Trainer, losses: np.ndarray, control: TrainControl, reporter: _Reporter
 ) -> tuple[int, StopReason, int | None]:
     """Run up to ``len(losses)`` epochs, filling ``losses``; returns the epochs done, why
     training stopped and, if it diverged, the epoch whose loss was not finite."""
-    control = control or TrainControl()
+    run_epoch = trainer.step if trainer.full_batch else trainer.epoch  # a full-batch epoch is one step
     for epoch in range(len(losses)):
         if control.cancelled:
             return epoch, StopReason.CANCELLED, None
-        value = epoch_loss(update, backup)
+        value = run_epoch()
         if not math.isfinite(value):  # diverged: back to the last parameters whose loss was finite
-            np.copyto(params, backup)
+            trainer.restore()
             return epoch, StopReason.DIVERGED, epoch + 1
         losses[epoch] = value
-        if not math.isfinite(np.dot(params, ones)):  # the update overflowed: a saturated
-            np.copyto(params, backup)  # output can keep the loss finite meanwhile
+        if not trainer.finite():  # the update overflowed: a saturated output can keep the loss finite meanwhile
+            trainer.restore()
             return epoch + 1, StopReason.DIVERGED, epoch + 2
-        reporter.epoch_done(epoch + 1, value, losses)
+        if reporter.due(epoch + 1):
+            reporter.report(epoch + 1, value, losses)
         if control.paused:
             control.wait_while_paused()
     return len(losses), StopReason.DONE, None
@@ -203,15 +308,20 @@ class _Reporter:
         self.on_progress, self.epochs, self.every, self.seconds = on_progress, epochs, every, seconds
         self.start = self.last_time = time.perf_counter()
         self.last_epoch = 0
+        self.now = self.start
 
-    def epoch_done(self, done: int, value: float, losses: np.ndarray) -> None:
-        """``done`` epochs are done, the last with loss ``value``: report if a report is due."""
+    def due(self, done: int) -> bool:
+        """Whether a report is due now that ``done`` epochs are done (reads the clock)."""
         if self.on_progress is None:
-            return
-        now = time.perf_counter()
-        if done - self.last_epoch >= self.every or now - self.last_time >= self.seconds:
-            self.on_progress(Progress(done, self.epochs, value, now - self.start, _read_only(losses[:done])))
-            self.last_epoch, self.last_time = done, now
+            return False
+        self.now = time.perf_counter()
+        return done - self.last_epoch >= self.every or self.now - self.last_time >= self.seconds
+
+    def report(self, done: int, value: float, losses: np.ndarray) -> None:
+        """Report ``done`` epochs, the last with loss ``value``, as of the last ``due``."""
+        assert self.on_progress is not None
+        self.on_progress(Progress(done, self.epochs, value, self.now - self.start, _read_only(losses[:done])))
+        self.last_epoch, self.last_time = done, self.now
 
     def last(self, losses: np.ndarray, elapsed: float) -> None:
         """Training has ended after ``losses``: report it, unless that was just reported."""
@@ -223,40 +333,3 @@ class _Reporter:
 def _read_only(view: np.ndarray) -> np.ndarray:
     view.flags.writeable = False
     return view
-
-
-class _MiniBatches:
-    """One epoch of shuffled mini-batch gradient descent."""
-
-    def __init__(
-        self,
-        model: MLP,
-        X: np.ndarray,
-        y: np.ndarray,
-        grad: np.ndarray,
-        ones: np.ndarray,
-        batch_size: int,
-        seed: int | None,
-    ) -> None:
-        self.X, self.y = X, y
-        self.rng = np.random.default_rng(seed)
-        n = X.shape[0]
-        self.bounds = [(lo, min(lo + batch_size, n)) for lo in range(0, n, batch_size)]
-        sizes = {hi - lo for lo, hi in self.bounds}
-        self.passes = {size: _Pass(model, np.empty((size, X.shape[1])), grad=grad) for size in sizes}
-        self.ones = ones
-        self.weight = {size: (size / n if model.loss_function.mean else 1.0) for size in sizes}
-
-    def step(self, update: Update, backup: np.ndarray) -> float:
-        order = self.rng.permutation(self.X.shape[0])
-        total = 0.0
-        for lo, hi in self.bounds:
-            run = self.passes[hi - lo]
-            index = order[lo:hi]
-            run.X[...] = self.X[index]
-            run.y[...] = self.y[index]
-            value = run.step(update, backup)
-            if not (math.isfinite(value) and math.isfinite(np.dot(run.params, self.ones))):
-                return math.nan
-            total += value * self.weight[hi - lo]
-        return total

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,19 +159,28 @@ def write_snapshot(
     data: tuple[Dataset, Dataset | None] | None = None,
     view: View = View(),
 ) -> Path:
-    """Write the snapshot to ``path`` atomically, in the format its suffix names
-    (.txt, .ansi, .svg, .html); SnapshotError with one clear line otherwise,
-    before anything is drawn if the path cannot be written (``check_output_path``).
-    ``data`` (train, test) adds the decision boundary for 2-D inputs; ``view`` as the screen shows it."""
+    """Write the snapshot to ``path`` (see ``write_renderable``). ``data`` (train, test)
+    adds the decision boundary for 2-D inputs; ``view`` as the screen shows it."""
+    return write_renderable(
+        path,
+        lambda suffix: snapshot_renderable(
+            before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data, view=view
+        ),
+        width,
+    )
+
+
+def write_renderable(path: str | os.PathLike[str], make: Callable[[str], RenderableType], width: int) -> Path:
+    """Write ``make(suffix)`` to ``path`` atomically, ``width`` columns wide, in the format
+    its suffix names (.txt, .ansi, .svg, .html); SnapshotError with one clear line
+    otherwise, before anything is drawn if the path cannot be written (``check_output_path``)."""
     try:
         target = check_output_path(path, FORMATS)
     except ValueError as error:
         raise SnapshotError(str(error)) from None
     suffix = target.suffix.lower()
-    renderable = snapshot_renderable(
-        before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data, view=view
-    )
+    text = snapshot_text(make(suffix), width, suffix)
     try:
-        return atomic_write(target, snapshot_text(renderable, width, suffix))
+        return atomic_write(target, text)
     except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         raise SnapshotError(f"cannot write snapshot {describe_os_error(target, error)}") from None
