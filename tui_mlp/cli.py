@@ -102,8 +102,15 @@ def _add_snapshot_flags(group: argparse._ArgumentGroup, width: str, default: int
 
 
 def _add_training_flags(parser: argparse.ArgumentParser) -> None:
-    """The flags that describe a network, its data and its training (app and ``train``)."""
-    net = parser.add_argument_group("network")
+    """The flags that describe a network, its training and its data (app, ``train``, ``explain``)."""
+    _add_network_flags(parser.add_argument_group("network"))
+    _add_fit_flags(parser.add_argument_group("training"))
+    _add_data_flags(parser.add_argument_group("data"))
+    parser.add_argument("--ascii", action="store_true", help="draw with 7-bit ASCII characters only")
+
+
+def _add_network_flags(net: argparse._ArgumentGroup) -> None:
+    """Its sizes, activations, loss, seed, or a saved network to start from."""
     sizes = net.add_mutually_exclusive_group()
     sizes.add_argument(
         "--hidden",
@@ -125,7 +132,10 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         "--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs) or random (the default)"
     )
     net.add_argument("--load", metavar="FILE", help="start from a saved parameter file")
-    fit = parser.add_argument_group("training")
+
+
+def _add_fit_flags(fit: argparse._ArgumentGroup) -> None:
+    """Epochs, learning rate, optimizer, batches, weight decay."""
     fit.add_argument(
         "--epochs",
         type=_flag_type(parse_epochs),
@@ -150,7 +160,10 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         "--batch-size", type=_flag_type(parse_batch_size), metavar="N", help="mini-batch size, or full (the default)"
     )
     fit.add_argument("--weight-decay", type=_flag_type(parse_weight_decay), default=TRAINING.weight_decay, metavar="L2")
-    data = parser.add_argument_group("data")
+
+
+def _add_data_flags(data: argparse._ArgumentGroup) -> None:
+    """A built-in dataset (its size and noise) or a CSV table, and the test split."""
     data.add_argument("--dataset", choices=list(DATASETS), default=DATA.dataset, help="built-in dataset")
     data.add_argument("--samples", type=_flag_type(parse_samples), metavar="N", help="generated datasets: samples")
     data.add_argument("--noise", type=_flag_type(parse_noise), metavar="X", help="generated datasets: noise level")
@@ -162,7 +175,6 @@ def _add_training_flags(parser: argparse.ArgumentParser) -> None:
         metavar="F",
         help=f"held-out fraction (default {DEFAULT_TEST_SPLIT})",
     )
-    parser.add_argument("--ascii", action="store_true", help="draw with 7-bit ASCII characters only")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,6 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="{train,explain,datasets,serve}", parser_class=_Parser, action=_Commands
     )
+    _add_train_command(commands)
+    _add_explain_command(commands)
+    commands.add_parser(
+        "datasets",
+        help="list the built-in datasets",
+        description="List the built-in datasets with their shapes.",
+        epilog="example: tui-mlp datasets",
+    )
+    _add_serve_command(commands)
+    return parser
+
+
+def _add_train_command(commands: Any) -> None:
+    """``tui-mlp train``: the training flags, then where its output goes."""
     trainer = commands.add_parser(
         "train",
         help="train headless and print the result",
@@ -197,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"print every weight and bias (default: the first {PRINTED} rows and columns of each)",
     )
+
+
+def _add_explain_command(commands: Any) -> None:
+    """``tui-mlp explain``: the training flags, the sample and step, where its output goes."""
     explainer = commands.add_parser(
         "explain",
         help="print one backprop step as a worked example",
@@ -216,12 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         step.add_argument(flag, type=_flag_type(parse), default=1, metavar=metavar, help=meaning)
     _add_snapshot_flags(explainer.add_argument_group("output"), "width", 100)
-    commands.add_parser(
-        "datasets",
-        help="list the built-in datasets",
-        description="List the built-in datasets with their shapes.",
-        epilog="example: tui-mlp datasets",
-    )
+
+
+def _add_serve_command(commands: Any) -> None:
+    """``tui-mlp serve``: where to listen, the files folder, how many browsers."""
     server = commands.add_parser(
         "serve",
         help="serve the app in a web browser",
@@ -243,7 +271,6 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--allow-remote", action="store_true", help="allow a --host other machines can reach (no encryption)"
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

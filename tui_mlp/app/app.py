@@ -36,10 +36,10 @@ from .ascii import AsciiCapableApp
 from .commands import MLPCommands, with_screenshot
 from .files import Files
 from .keys import APP_KEYS
-from .live import LiveRun, LiveTraining, Shown
-from .messages import NodeBlurred, NodeFocused, TrainingFinished, TrainingProgress, TrainRequested
+from .live import LiveRun, LiveTraining
+from .messages import NodeBlurred, NodeFocused, TrainingReport, TrainRequested
 from .screens.help import HelpScreen
-from .session import Session
+from .session import Session, loaded_note
 from .signals import ExitGuard
 from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
@@ -51,6 +51,8 @@ from .widgets.status import RunStatus, StatusLine
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 START_TEXT = "Press Enter or Train to build a network and train it."
+NO_PICTURE = "The boundary panel needs data with 2 inputs, or 1 input and 1 numeric target."
+TOO_SMALL = f"The terminal is too small for tui-mlp.\nPlease make it at least {MIN_WIDTH}×{MIN_HEIGHT}."
 
 
 class MLPApp(AsciiCapableApp):
@@ -112,10 +114,7 @@ class MLPApp(AsciiCapableApp):
                     MLPApp.before, MLPApp.data, after=MLPApp.after_model, focused=MLPApp.focused_node
                 )
             yield StatusLine(id="status", timing=self.timing).data_bind(MLPApp.status)
-        yield Static(
-            f"The terminal is too small for tui-mlp.\nPlease make it at least {MIN_WIDTH}×{MIN_HEIGHT}.",
-            id="too-small",
-        )
+        yield Static(TOO_SMALL, id="too-small")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -165,14 +164,9 @@ class MLPApp(AsciiCapableApp):
         self.status = RunStatus(run.origin, run.training.epochs)
         self.live.start(run, cpu)  # the worker starts training once the new run is on screen
 
-    def on_training_progress(self, message: TrainingProgress) -> None:
-        self._show(self.live.progress(message, self.run_state))
-
-    def on_training_finished(self, message: TrainingFinished) -> None:
-        self._show(self.live.finished(message, self.run_state))
-
-    def _show(self, shown: Shown | None) -> None:
-        if shown is not None:
+    @on(TrainingReport)
+    def _report(self, message: TrainingReport) -> None:
+        if (shown := self.live.report(message, self.run_state)) is not None:
             self.after_model, self.losses, self.status = shown.model, shown.losses, shown.status
 
     def _cancel_run(self) -> None:
@@ -212,13 +206,11 @@ class MLPApp(AsciiCapableApp):
     def open(self, loaded: Loaded) -> None:
         """Show the ``loaded`` network; the next Train starts from it."""
         self._cancel_run()
-        self.session.loaded = loaded
-        self.run_state = None
+        self.session.loaded, self.run_state = loaded, None
         self.query_one(ControlBar).show_loaded(loaded)
         self.before, self.after_model, self.losses = loaded.model, loaded.model.copy(), np.empty(0)
         self._preview()
-        sizes = "-".join(map(str, loaded.model.layer_sizes))
-        self.status = f"Loaded {loaded.name} ({sizes}, {loaded.model.activation}): Train goes on training it."
+        self.status = loaded_note(loaded)
 
     def _preview(self) -> None:
         """Before a run exists, the panels show the data the dataset field names."""
@@ -239,15 +231,12 @@ class MLPApp(AsciiCapableApp):
     # --- keys -----------------------------------------------------------------------
 
     def action_toggle_table(self) -> None:
-        for view in self.query(NetworkView):
-            view.show_table = not view.show_table
+        self.query_one(Panels).toggle_tables()
 
     def action_toggle_boundary(self) -> None:
         """Show or hide the decision-boundary panel (2-D data, or a fitted curve on 1-D regression)."""
         if not self.query_one(Panels).pictured:
-            self.notify(
-                "The boundary panel needs data with 2 inputs, or 1 input and 1 numeric target.", severity="warning"
-            )
+            self.notify(NO_PICTURE, severity="warning")
             return
         self.show_boundary = not self.query_one(BoundaryView).display
 
@@ -256,8 +245,7 @@ class MLPApp(AsciiCapableApp):
         chart.log = not chart.log
 
     def action_help(self) -> None:
-        sections = [("Training and views", self.BINDINGS), ("In a network panel", NetworkView.BINDINGS)]
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen([("Training and views", APP_KEYS), ("In a network panel", NetworkView.BINDINGS)]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's palette commands, its Screenshot saving where ctrl+s does."""

@@ -26,7 +26,7 @@ from tui_mlp.core import MLP, Progress, TrainControl
 from tui_mlp.core.metrics import format_scores
 from tui_mlp.core.run import Run
 
-from .messages import TrainingFinished, TrainingProgress
+from .messages import TrainingFinished, TrainingProgress, TrainingReport
 from .widgets.status import RunStatus
 
 if TYPE_CHECKING:
@@ -174,6 +174,13 @@ class LiveTraining:
         """A key is being answered: the worker steps aside until its effect is painted."""
         run.feed.busy()
         self.app.call_after_refresh(lambda: self.app.call_after_refresh(run.feed.idle))
+
+    def report(self, message: TrainingReport, current: LiveRun | None) -> Shown | None:
+        """What a worker's report (progress or finished) shows, if it is of the ``current`` run."""
+        if isinstance(message, TrainingFinished):
+            return self.finished(message, current)
+        assert isinstance(message, TrainingProgress)
+        return self.progress(message, current)
 
     def progress(self, message: TrainingProgress, current: LiveRun | None) -> Shown | None:
         """What a report shows, if it is of the ``current`` run and that is still training."""

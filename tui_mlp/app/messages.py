@@ -20,10 +20,16 @@ class TrainRequested(Message):
 
 
 @dataclass
-class TrainingProgress(Message):
-    """A paced report from the worker; arrays are copies the UI may keep."""
+class TrainingReport(Message):
+    """A report from the training worker about ``run``: progress, or how it finished."""
 
     run: Run
+
+
+@dataclass
+class TrainingProgress(TrainingReport):
+    """A paced report from the worker; arrays are copies the UI may keep."""
+
     epoch: int
     loss: float
     elapsed: float
@@ -32,10 +38,9 @@ class TrainingProgress(Message):
 
 
 @dataclass
-class TrainingFinished(Message):
+class TrainingFinished(TrainingReport):
     """The worker's run ended (done, cancelled or diverged)."""
 
-    run: Run
     result: TrainResult
     parameters: np.ndarray
 

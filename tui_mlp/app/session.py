@@ -70,3 +70,9 @@ class Session:
             return preview_data(spec) if self.loaded is None else spec.prepare(0, self.loaded.scaling)
         except (ValueError, DataError):
             return None
+
+
+def loaded_note(loaded: Loaded) -> str:
+    """What the status line says once a network is loaded: ``Loaded net.json (4-3-2, tanh): …``."""
+    sizes = "-".join(map(str, loaded.model.layer_sizes))
+    return f"Loaded {loaded.name} ({sizes}, {loaded.model.activation}): Train goes on training it."

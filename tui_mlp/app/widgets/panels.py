@@ -65,6 +65,11 @@ class Panels(Horizontal):
         halves, thirds = self.size.width // 2 - 2, self.size.width // 3 - 2
         return plan(self.before, halves, height).whole and not plan(self.before, thirds, height).whole
 
+    def toggle_tables(self) -> None:
+        """Switch both network panels between graphs and weight tables."""
+        for view in self.query(NetworkView):
+            view.show_table = not view.show_table
+
     def on_resize(self) -> None:
         self._place_boundary()
 
