@@ -44,7 +44,7 @@ def test_the_updated_weights_are_one_gradient_step_on_the_sample(capsys: pytest.
 
 
 def test_a_later_step_follows_training_and_the_optimizer(capsys: pytest.CaptureFixture[str]) -> None:
-    out = explain(["--seed", "1", "--optimizer", "momentum", "--momentum", "0.5", "--step", "3"], capsys)
+    out = explain(["--seed", "1", "--optimizer", "momentum", "--momentum", "0.5", "--lr", "0.1", "--step", "3"], capsys)
     assert "step 3 (after 2 epochs of training)" in out
     assert "Update: θ ← θ + Δθ\n  v ← μ·v − η·g;  Δθ = v\n  with η = 0.1, μ = 0.5 and g = ∂L/∂θ\n" in out
     model = MLP([4, 5, 2], seed=1)
@@ -102,6 +102,6 @@ def test_ascii_is_7_bit(flags: list[str], capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_a_big_network_is_summarised(capsys: pytest.CaptureFixture[str]) -> None:
-    out = explain(["--dataset", "moons", "--hidden", "200", "--seed", "0"], capsys)
+    out = explain(["--dataset", "moons", "--hidden", "200", "--seed", "0", "--loss", "sse"], capsys)
     assert "..." in out and max(map(len, out.splitlines())) <= 100
     assert np.isfinite(float(out.split("L = ½·Σ(a − y)² = ")[1].split()[0]))

@@ -44,6 +44,12 @@ def fit_parts(parts: list[tuple[str, ...]], shrink: list[int], width: int) -> st
     return line()
 
 
+def state_forms(state: str) -> tuple[str, str, str, str]:
+    """How a run's state shortens: ``diverged at epoch 43 (loss not finite); kept …``,
+    ``diverged at epoch 43``, ``diverged``, nothing."""
+    return state, state.split(" (")[0].split(";")[0], state.split()[0].rstrip(":") if state else "", ""
+
+
 class StatusLine(Static):
     """One line about the current run (``status``), or a free-form note;
     ``timing=False`` hides the clock (for snapshots)."""
@@ -64,14 +70,14 @@ class StatusLine(Static):
             (f"epoch {status.epoch:,} / {status.epochs:,}",),
             (f"loss {format_loss(status.loss)}",),
             (status.scores, ""),
-            (status.state, ""),
+            state_forms(status.state),
             (status.stuck, "stuck at chance" if status.stuck else "", ""),
             (status.origin,),  # the seed: always shown, so the run can be repeated
             (timing[0], ""),
             (timing[1], ""),
         ]
         width = self.content_size.width or 1_000
-        self.update(fit_parts(parts, [7, 6, 4, 3, 2, 4], width), layout=False)
+        self.update(fit_parts(parts, [7, 6, 4, 3, 3, 2, 3, 4], width), layout=False)
 
     def on_resize(self) -> None:
         self.watch_status(self.status)
