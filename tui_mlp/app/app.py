@@ -193,9 +193,8 @@ class MLPApp(AsciiCapableApp):
             return self.paused == (action == "resume")
         return True
 
-    def watch_status(self) -> None:
-        run = self.run_state
-        self.paused = run is not None and run.in_progress and run.control.paused
+    def watch_status(self) -> None:  # the footer's Pause/Resume follows once a key's effect is painted
+        self.call_after_refresh(lambda: setattr(self, "paused", self.live.paused(self.run_state)))
 
     async def action_quit(self) -> None:
         self._cancel_run()

@@ -170,6 +170,11 @@ class LiveTraining:
             return status
         return replace(status, state="paused (space resumes)" if run.control.toggle_pause() else "training")
 
+    @staticmethod
+    def paused(run: LiveRun | None) -> bool:
+        """Whether ``run`` is in progress and paused."""
+        return run is not None and run.in_progress and run.control.paused
+
     def key_pressed(self, run: LiveRun) -> None:
         """A key is being answered: the worker steps aside until its effect is painted."""
         run.feed.busy()

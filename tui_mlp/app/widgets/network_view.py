@@ -97,8 +97,8 @@ class NetworkView(VerticalScroll, can_focus=True):
         self.redraw()
 
     def watch_node(self) -> None:
-        if not self.has_focus:
-            self.redraw()
+        if not self.has_focus:  # the twin of the panel whose cursor moved: after that one is painted
+            self.call_after_refresh(self.redraw)
 
     def redraw(self) -> None:
         """Repaint from the current model, mode, size and focus (each drawing is drawn once: ``RenderCache``)."""
