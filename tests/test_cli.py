@@ -325,3 +325,17 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(command: list[str]) 
     err = process.stderr.read()
     process.stderr.close()
     assert (process.wait(timeout=60), err) == (141, b"")
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"), [("--epochs", "epochs '--' is not a whole number"), ("--dataset", "invalid choice: '--'")]
+)
+def test_a_value_of_two_dashes_joined_to_its_flag_is_checked(
+    flag: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the fuzzer: argparse turned ``--epochs=--`` into an empty list, unchecked, and
+    training failed with a TypeError traceback."""
+    with pytest.raises(SystemExit) as exited:
+        main(["train", f"{flag}=--"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and message in err and len(err.splitlines()) == 1

@@ -359,6 +359,7 @@ def test_app_flag_parses_or_refuses_in_one_line(flag: str, text: str) -> None:
 @settings(max_examples=PARSE_EXAMPLES, deadline=None)
 @given(text=VALUES)
 @example(text="-0\r")
+@example(text="--")
 def test_parse_epochs_agrees_with_the_flag(text: str) -> None:
     """The app's field and the flag share one parser: same value or a ValueError. The value is
     joined to the flag with "=": argparse takes a separate "-0\r" for an unknown option."""

@@ -76,6 +76,14 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # "--epochs=--": argparse drops the "--" and hands over an empty list, unchecked; check it as a value
+        if action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
 
 def _flag_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     """Turn a settings parser's ValueError into argparse's one-line error."""
