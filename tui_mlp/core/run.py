@@ -140,11 +140,6 @@ class Run:
                     raise ValueError(f"training diverged at epoch {epoch}, before step {step}")
         return model.trace(self.train.X[sample], self.train.y[sample], trainer.optimizer), trainer.optimizer
 
-    @property
-    def planar(self) -> bool:
-        """Whether a decision boundary can be drawn: the network and its data have 2 inputs."""
-        return planar(self.before, self.train, self.test)
-
     def scores(self, model: MLP | None = None) -> list[tuple[str, float]]:
         """Train and test accuracy (classification) or test loss of ``model`` (default: the trained one)."""
         with np.errstate(all="ignore"):
