@@ -46,7 +46,7 @@ from .core.parse import (
     parse_width,
 )
 from .core.run import Loaded, Run, SizeError
-from .core.specs import AUTO, DEFAULT_TEST_SPLIT, DataSpec, Settings, TrainingSpec
+from .core.specs import AUTO, AUTO_OPTIMIZER_RULE, AUTO_RATE_RULE, DEFAULT_TEST_SPLIT, DataSpec, Settings, TrainingSpec
 from .core.trainer import Progress, StopReason
 from .stop_signals import Interrupted, StopSignals
 from .version import __version__
@@ -155,13 +155,13 @@ def _add_fit_flags(fit: argparse._ArgumentGroup) -> None:
         type=_flag_type(parse_auto_learning_rate),
         default=TRAINING.learning_rate,
         metavar="RATE",
-        help="learning rate (default auto: 0.1 for gd with the summed loss, 1 with a mean loss, 0.01 for adam)",
+        help=f"learning rate (default auto: {AUTO_RATE_RULE})",
     )
     fit.add_argument(
         "--optimizer",
         choices=(AUTO, *OPTIMIZERS),
         default=TRAINING.optimizer,
-        help="gd (the seed's), momentum or adam (default auto: gd with the summed loss, adam with a mean loss)",
+        help=f"gd (the seed's), momentum or adam (default auto: {AUTO_OPTIMIZER_RULE})",
     )
     fit.add_argument("--momentum", type=_flag_type(parse_momentum), default=TRAINING.momentum, metavar="M")
     fit.add_argument(

@@ -21,6 +21,8 @@ FIXED_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
 DEFAULT_TEST_SPLIT = 0.2
 AUTO = "auto"
 SUMMED_RATE, MEAN_RATE, ADAM_RATE = 0.1, 1.0, 0.01  # the auto learning rates (see ``auto_learning_rate``)
+AUTO_RATE_RULE = "0.1 for gd with the summed loss, 1 with a mean loss, 0.01 for adam"  # for help texts
+AUTO_OPTIMIZER_RULE = "gd with the summed loss, adam with a mean loss"
 
 
 def auto_learning_rate(optimizer: str, loss: str, momentum: float = DEFAULT_MOMENTUM) -> float:
@@ -85,7 +87,7 @@ class TrainingSpec:
     def train(self, model: MLP, data: Dataset, seed: int | None, **options: Any) -> TrainResult:
         """Train ``model`` on ``data`` as specified; ``options`` go to ``Trainer.run``
         (control, on_progress, progress_every, progress_seconds)."""
-        return self.trainer(model, data, seed).run(self.resolved(data).epochs, **options)
+        return self.trainer(model, data, seed).run(self.epochs, **options)
 
     def trainer(self, model: MLP, data: Dataset, seed: int | None) -> Trainer:
         """A ``Trainer`` that takes the steps ``train`` would take, one at a time."""

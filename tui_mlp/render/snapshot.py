@@ -72,7 +72,7 @@ def snapshot_renderable(
     input: the fitted curve) sits beside the loss chart (below it when narrow). With
     ``ascii``, every character is 7-bit ASCII."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
-    shown = Shown(ranked(before), data[0].names if data else None)  # the same neurons, called alike
+    shown = Neurons(ranked(before), data[0].names if data else None)  # the same neurons, called alike
     diagrams = [_network(before, "Before training", ascii, view.tables, shown)]
     if after is not None:
         diagrams.append(_network(after, "After training", ascii, view.tables, shown))
@@ -115,7 +115,7 @@ def snapshot_renderable(
 
 
 @dataclass(frozen=True)
-class Shown:
+class Neurons:
     """Which neurons both panels show (the starting network's most important) and what the
     inputs and outputs are called (a table's names)."""
 
@@ -123,7 +123,7 @@ class Shown:
     names: Names | None
 
 
-def _network(model: MLP, title: str, ascii: bool, tables: bool, shown: Shown) -> RenderableType:
+def _network(model: MLP, title: str, ascii: bool, tables: bool, shown: Neurons) -> RenderableType:
     """``model`` drawn as a graph, or titled weight tables, showing the neurons ``shown`` says."""
     if tables:
         table = WeightTable(model, ascii=ascii, ranking=shown.ranking, names=shown.names)

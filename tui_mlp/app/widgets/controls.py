@@ -39,7 +39,7 @@ from tui_mlp.core.parse import (
     parse_weight_decay,
 )
 from tui_mlp.core.run import Loaded
-from tui_mlp.core.specs import AUTO, FIXED_DATASETS, DataSpec, Settings
+from tui_mlp.core.specs import AUTO, AUTO_OPTIMIZER_RULE, AUTO_RATE_RULE, FIXED_DATASETS, DataSpec, Settings
 
 from ..messages import TrainRequested
 from ..session import data_shape, unlike
@@ -128,7 +128,7 @@ FIELDS: dict[str, FieldSpec] = {
         "training",
         "learning_rate",
         parse_auto_learning_rate,
-        "Step size of each update, or auto: 0.1 for gd with the summed loss, 1 with a mean loss, 0.01 for adam",
+        f"Step size of each update, or auto: {AUTO_RATE_RULE}",
         none=AUTO,
     ),
     "optimizer": FieldSpec(
@@ -136,7 +136,7 @@ FIELDS: dict[str, FieldSpec] = {
         "training",
         "optimizer",
         str,
-        "gd: plain gradient descent (the seed's); momentum; adam; auto: gd with the summed loss, adam with a mean one",
+        f"gd: plain gradient descent (the seed's); momentum; adam; auto: {AUTO_OPTIMIZER_RULE}",
     ),
     "batch_size": FieldSpec(
         "Batch",

@@ -89,12 +89,10 @@ class NetworkView(VerticalScroll, can_focus=True):
         self.redraw()
 
     def watch_ranking(self) -> None:
-        self._version += 1
+        self._version += 1  # a new drawing: other neurons, or other names for them
         self.redraw()
 
-    def watch_names(self) -> None:
-        self._version += 1
-        self.redraw()
+    watch_names = watch_ranking
 
     def watch_node(self) -> None:
         if not self.has_focus:  # the twin of the panel whose cursor moved: after that one is painted

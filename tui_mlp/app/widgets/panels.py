@@ -59,7 +59,7 @@ class Panels(Horizontal):
     def crowded(self) -> bool:
         """Whether the networks would show whole in half the width but not in a third: then the
         boundary panel (by default) gives its room to them and waits for ``b``."""
-        if self.before is None or not self.size:
+        if self.before is None or not self.size.area:
             return False
         height = self.size.height - 2  # the panels' borders
         halves, thirds = self.size.width // 2 - 2, self.size.width // 3 - 2
