@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from app_helpers import (
@@ -247,3 +249,14 @@ def test_status_parts_shorten_in_order_and_keep_what_has_one_form() -> None:
     assert fit_parts(parts, [3, 1, 1], 26) == "a · long middle · seed 1"
     assert fit_parts(parts, [3, 1, 1], 18) == "a · mid · seed 1"
     assert fit_parts(parts, [3, 1, 1], 5) == "a · seed 1"
+
+
+@app_test
+async def test_at_80_columns_the_scores_shorten_and_the_state_and_seed_stay() -> None:
+    app = make_app(seed=3, hidden="8", dataset="spiral", epochs=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await train_to_end(pilot)
+        line = status_text(app)
+        assert re.fullmatch(r"epoch 300 / 300 · loss \S+ · train \d\.\d{3} · test \d\.\d{3} · done · seed 3", line), (
+            line
+        )

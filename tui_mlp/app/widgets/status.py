@@ -69,7 +69,7 @@ class StatusLine(Static):
         parts = [
             (f"epoch {status.epoch:,} / {status.epochs:,}",),
             (f"loss {format_loss(status.loss)}",),
-            (status.scores, ""),
+            (status.scores, status.scores.replace(" acc ", " "), ""),  # "train acc 1.000", "train 1.000"
             state_forms(status.state),
             (status.stuck, "stuck at chance" if status.stuck else "", ""),
             (status.origin,),  # the seed: always shown, so the run can be repeated
@@ -77,7 +77,7 @@ class StatusLine(Static):
             (timing[1], ""),
         ]
         width = self.content_size.width or 1_000
-        self.update(fit_parts(parts, [7, 6, 4, 3, 3, 2, 3, 4], width), layout=False)
+        self.update(fit_parts(parts, [7, 6, 4, 3, 3, 2, 3, 2, 4], width), layout=False)
 
     def on_resize(self) -> None:
         self.watch_status(self.status)
