@@ -7,6 +7,7 @@ training has (probably) reached some point."""
 import itertools
 import math
 import threading
+import time
 import types
 
 import numpy as np
@@ -158,6 +159,38 @@ def test_cancel_while_paused():
     control.cancel()
     result = run.join()
     assert (result.reason, result.epochs_run) == (StopReason.CANCELLED, 1)
+
+
+def test_a_run_paused_before_it_starts_takes_one_epoch_a_step():
+    control = TrainControl()
+    control.pause()
+    run = TrainingThread(MLP([4, 5, 2], seed=0), 100, control, progress_every=1000, progress_seconds=math.inf)
+    run.thread.start()
+    run.thread.join(0.3)
+    assert run.thread.is_alive() and run.reports == []
+    np.testing.assert_array_equal(run.model.parameters(), MLP([4, 5, 2], seed=0).parameters())
+    for epoch in (1, 2, 3):
+        control.step()
+        assert run.first_progress.wait(JOIN_TIMEOUT)
+        deadline = time.monotonic() + JOIN_TIMEOUT
+        while run.reports[-1:] != [epoch] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert run.reports == list(range(1, epoch + 1))  # each step reports where it paused, at once
+        assert control.paused
+    replay = MLP([4, 5, 2], seed=0)
+    replay.fit(SEED.X, SEED.y, 3, 0.1)
+    np.testing.assert_array_equal(run.model.parameters(), replay.parameters())
+    control.resume()
+    assert run.join().epochs_run == 100
+
+
+def test_steps_asked_for_while_one_runs_are_all_taken():
+    control = TrainControl()
+    control.pause()
+    control.step()
+    control.step()
+    result = train(MLP([4, 5, 2], seed=0), SEED.X, SEED.y, 1, 0.1, control=control)  # ends after one
+    assert result.epochs_run == 1 and control.steps == 1
 
 
 def test_toggle_pause_and_pause_after_cancel():

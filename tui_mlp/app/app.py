@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+from rich.console import RenderableType
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
@@ -37,10 +38,11 @@ from .commands import MLPCommands, with_screenshot
 from .files import Files
 from .keys import APP_KEYS
 from .live import LiveRun, LiveTraining
-from .messages import NodeBlurred, NodeFocused, TrainingReport, TrainRequested
+from .messages import ChainRule, NodeBlurred, NodeFocused, TrainingReport, TrainRequested
 from .screens.help import HelpScreen
 from .session import Session, loaded_note
 from .signals import ExitGuard
+from .widgets.backprop_view import BACKPROP_KEYS
 from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
 from .widgets.loss_chart import LossChart
@@ -77,6 +79,7 @@ class MLPApp(AsciiCapableApp):
     losses: var[np.ndarray] = var(np.empty(0), always_update=True, init=False)
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True, init=False)
     focused_node: var[tuple[str, int, int] | None] = var(None, init=False)
+    equations: var[RenderableType | None] = var(None, init=False)  # the backprop view's neuron, worked out
     status: var[RunStatus | str] = var(START_TEXT, init=False)
     show_boundary: var[bool | None] = var(None, init=False)  # None: shown from 100 columns
     paused: var[bool] = var(False, bindings=True, init=False)  # the footer offers Resume instead of Pause
@@ -106,12 +109,17 @@ class MLPApp(AsciiCapableApp):
         with Vertical(id="main"):
             panels = Panels(ascii=self.ascii, id="panels")
             yield panels.data_bind(
-                MLPApp.before, MLPApp.data, MLPApp.show_boundary, after=MLPApp.after_model, focused=MLPApp.focused_node
+                MLPApp.before,
+                MLPApp.data,
+                MLPApp.show_boundary,
+                after=MLPApp.after_model,
+                focused=MLPApp.focused_node,
+                run=MLPApp.run_state,
             )
             with Horizontal(id="bottom"):
                 yield LossChart(ascii=self.ascii, id="loss").data_bind(MLPApp.losses)
                 yield NodeDetails(id="details").data_bind(
-                    MLPApp.before, MLPApp.data, after=MLPApp.after_model, focused=MLPApp.focused_node
+                    MLPApp.before, MLPApp.data, MLPApp.equations, after=MLPApp.after_model, focused=MLPApp.focused_node
                 )
             yield StatusLine(id="status", timing=self.timing).data_bind(MLPApp.status)
         yield Static(TOO_SMALL, id="too-small")
@@ -162,6 +170,9 @@ class MLPApp(AsciiCapableApp):
         self.before, self.after_model, self.losses = run.before, run.before.copy(), np.empty(0)
         self.data = run.train, run.test
         self.status = RunStatus(run.origin, run.training.epochs)
+        if message.paused:
+            run.control.pause()
+            self.status = RunStatus(run.origin, run.training.epochs, "paused before epoch 1 (s steps)")
         self.live.start(run, cpu)  # the worker starts training once the new run is on screen
 
     @on(TrainingReport)
@@ -186,6 +197,14 @@ class MLPApp(AsciiCapableApp):
         self.status = self.live.toggle_pause(self.run_state, self.status)
 
     action_resume = action_pause  # the same key, offered as what it does while paused
+
+    def action_step(self) -> None:
+        """One epoch of the run in progress, then a pause; without one, a new run from the
+        fields, paused before its first epoch (the backprop view shows that step)."""
+        if self.training and self.run_state is not None:
+            self.status = self.live.step(self.run_state, self.status)
+        else:
+            self.query_one(ControlBar).submit(paused=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Space is Pause while training runs, Resume while it is paused."""
@@ -223,6 +242,9 @@ class MLPApp(AsciiCapableApp):
     def on_node_focused(self, message: NodeFocused) -> None:
         self.focused_node = (message.panel_id, message.layer, message.index)
 
+    def on_chain_rule(self, message: ChainRule) -> None:
+        self.equations = message.equations
+
     def on_node_blurred(self, message: NodeBlurred) -> None:
         if self.focused_node is not None and self.focused_node[0] == message.panel_id:
             self.focused_node = None
@@ -231,6 +253,13 @@ class MLPApp(AsciiCapableApp):
 
     def action_toggle_table(self) -> None:
         self.query_one(Panels).toggle_tables()
+
+    def action_backprop(self) -> None:
+        """Show or hide the backprop view (in place of Before and the boundary)."""
+        panels = self.query_one(Panels)
+        panels.backprop = not panels.backprop
+        if not panels.backprop and self.focused is None:
+            self.query_one("#after").focus()
 
     def action_toggle_boundary(self) -> None:
         """Show or hide the decision-boundary panel (2-D data, or a fitted curve on 1-D regression)."""
@@ -244,7 +273,8 @@ class MLPApp(AsciiCapableApp):
         chart.log = not chart.log
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen([("Training and views", APP_KEYS), ("In a network panel", NetworkView.BINDINGS)]))
+        sections = [("Training and views", APP_KEYS), ("In a network panel", NetworkView.BINDINGS)]
+        self.push_screen(HelpScreen([*sections, ("In the backprop view (g)", BACKPROP_KEYS)]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's palette commands, its Screenshot saving where ctrl+s does."""

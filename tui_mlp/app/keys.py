@@ -15,6 +15,8 @@ APP_KEYS: list[BindingType] = [
         "Boundary",
         tooltip="Show or hide the decision boundary or fitted curve",
     ),
+    Binding("g", "backprop", "Backprop", tooltip="Show or hide the backprop view: the next training step, worked"),
+    Binding("s", "step", "Step", tooltip="One training step (a new run starts paused; outside the text fields)"),
     Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
     Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
     Binding("f1,question_mark", "help", "Help", tooltip="Show every key"),

@@ -79,9 +79,10 @@ class ProgressFeed:
         return self._buffer[: self._received]
 
     def offer(self, progress: Progress) -> np.ndarray | None:
-        """Worker side: the unseen losses if a report is due now, else None."""
+        """Worker side: the unseen losses if a report is due now (always when training
+        pauses), else None."""
         due = max(FIRST_REPORT, self._last + self.interval)
-        if self._in_flight or progress.elapsed < due:
+        if not progress.paused and (self._in_flight or progress.elapsed < due):
             return None
         self._in_flight, self._last = True, progress.elapsed
         new = progress.losses[self._sent :].copy()
@@ -169,6 +170,11 @@ class LiveTraining:
         if run is None or not run.in_progress or isinstance(status, str):
             return status
         return replace(status, state="paused (space resumes)" if run.control.toggle_pause() else "training")
+
+    def step(self, run: LiveRun, status: RunStatus | str) -> RunStatus | str:
+        """Let the training ``run`` take one more epoch, then pause; the status line's new ``status``."""
+        run.control.step()
+        return replace(status, state="stepping") if isinstance(status, RunStatus) else status
 
     @staticmethod
     def paused(run: LiveRun | None) -> bool:

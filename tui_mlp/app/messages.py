@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from rich.console import RenderableType
 from textual.message import Message
 
 from tui_mlp.core import TrainResult
@@ -17,6 +18,7 @@ class TrainRequested(Message):
     """The control bar holds valid settings and the person asked to train."""
 
     settings: Settings
+    paused: bool = False  # start paused before the first epoch (``s`` steps it)
 
 
 @dataclass
@@ -52,6 +54,13 @@ class NodeFocused(Message):
     panel_id: str
     layer: int
     index: int
+
+
+@dataclass
+class ChainRule(Message):
+    """The backprop view's node cursor is on a neuron: its part of the step, as equations."""
+
+    equations: RenderableType
 
 
 @dataclass

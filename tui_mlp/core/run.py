@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ from .optimizers import Optimizer
 from .params import check_fits, load_params, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
 from .trace import Trace
-from .trainer import StopReason, TrainResult
+from .trainer import StopReason, Trainer, TrainResult
 
 NAME_CHARS = 32  # a file's name in a message, at most (and an ellipsis)
 
@@ -58,7 +58,8 @@ class Loaded:
 @dataclass(eq=False)  # a run is itself, not its values
 class Run:
     """A run: ``model`` starts as a copy of ``before`` and is what training changes;
-    ``result`` says how training ended, once it has."""
+    ``trainer`` takes its steps, once training has begun; ``result`` says how training
+    ended, once it has."""
 
     training: TrainingSpec
     data: DataSpec
@@ -69,6 +70,7 @@ class Run:
     model: MLP
     origin: str  # where ``before`` came from: "seed 3" or "loaded from p.json"
     result: TrainResult | None = None
+    trainer: Trainer | None = field(default=None, repr=False)
 
     @classmethod
     def create(
@@ -102,8 +104,22 @@ class Run:
 
     def fit(self, **options: Any) -> TrainResult:
         """Train ``model`` as specified; ``options`` go to ``Trainer.run`` (control, on_progress, …)."""
-        self.result = self.training.train(self.model, self.train, self.seed, **options)
+        self.trainer = self.training.trainer(self.model, self.train, self.seed)
+        self.result = self.trainer.run(self.training.epochs, **options)
         return self.result
+
+    def next_step(self, model: MLP, sample: int | None = None) -> Trace:
+        """The step training takes next from ``model`` (the run's network as far as it has
+        trained: exact while paused), traced (``MLP.trace``) on the training sample ``sample``
+        (from 0) alone, or on all of them (None): with the optimizer's state as training left it,
+        or as it starts. ValueError if the sample does not exist."""
+        X, y = self.train.X, self.train.y
+        if sample is not None:
+            if not 0 <= sample < len(X):
+                raise ValueError(f"sample {sample + 1} is not one of the {len(X)} training samples")
+            X, y = X[sample], y[sample]
+        trainer = self.trainer or self.training.trainer(self.before.copy(), self.train, self.seed)
+        return model.trace(X, y, trainer.optimizer)
 
     def stuck(self, trained: MLP | None = None) -> Stuck | None:
         """Whether the ``trained`` network (default: ``model``) is stuck at chance with a

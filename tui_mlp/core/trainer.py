@@ -29,11 +29,13 @@ class StopReason(enum.Enum):
 
 
 class TrainControl:
-    """Pause, resume and cancel a running ``train`` from another thread."""
+    """Pause, resume, step and cancel a running ``train`` from another thread. A pause takes
+    effect between epochs (also before the first), and the loop reports the epoch it paused at."""
 
     def __init__(self) -> None:
         self.cancelled = False
         self.paused = False  # a plain attribute: the loop reads it every epoch
+        self.steps = 0  # epochs to run before pausing again (``step``); 0: no such pause
         self._running = threading.Event()
         self._running.set()
 
@@ -49,6 +51,12 @@ class TrainControl:
     def resume(self) -> None:
         self.paused = False
         self._running.set()
+
+    def step(self) -> None:
+        """Run one more epoch (and one more for each further call meanwhile), then pause."""
+        if not self.cancelled:
+            self.steps += 1
+            self.resume()
 
     def toggle_pause(self) -> bool:
         """Pause if running, resume if paused; returns whether now paused."""
@@ -71,6 +79,7 @@ class Progress:
     loss: float
     elapsed: float
     losses: np.ndarray  # the losses so far (a read-only view)
+    paused: bool = False  # training pauses here (a report worth showing at once)
 
 
 @dataclass(frozen=True)
@@ -284,6 +293,9 @@ def _epochs(
     training stopped and, if it diverged, the epoch whose loss was not finite."""
     run_epoch = trainer.step if trainer.full_batch else trainer.epoch  # a full-batch epoch is one step
     for epoch in range(len(losses)):
+        if control.paused:
+            reporter.paused(epoch, losses)
+            control.wait_while_paused()
         if control.cancelled:
             return epoch, StopReason.CANCELLED, None
         value = run_epoch()
@@ -294,10 +306,12 @@ def _epochs(
         if not trainer.finite():  # the update overflowed: a saturated output can keep the loss finite meanwhile
             trainer.restore()
             return epoch + 1, StopReason.DIVERGED, epoch + 2
-        if reporter.due(epoch + 1):
+        if control.steps:
+            control.steps -= 1
+            if not control.steps:
+                control.pause()
+        if reporter.due(epoch + 1) and not control.paused:  # (a pause reports at the next epoch's start)
             reporter.report(epoch + 1, value, losses)
-        if control.paused:
-            control.wait_while_paused()
     return len(losses), StopReason.DONE, None
 
 
@@ -317,11 +331,19 @@ class _Reporter:
         self.now = time.perf_counter()
         return done - self.last_epoch >= self.every or self.now - self.last_time >= self.seconds
 
-    def report(self, done: int, value: float, losses: np.ndarray) -> None:
+    def report(self, done: int, value: float, losses: np.ndarray, *, paused: bool = False) -> None:
         """Report ``done`` epochs, the last with loss ``value``, as of the last ``due``."""
         assert self.on_progress is not None
-        self.on_progress(Progress(done, self.epochs, value, self.now - self.start, _read_only(losses[:done])))
+        elapsed = self.now - self.start
+        self.on_progress(Progress(done, self.epochs, value, elapsed, _read_only(losses[:done]), paused))
         self.last_epoch, self.last_time = done, self.now
+
+    def paused(self, done: int, losses: np.ndarray) -> None:
+        """Training pauses after ``done`` epochs: report them (unless that was just reported),
+        so that a pause shows exactly where training stands."""
+        if self.on_progress is not None and done and done != self.last_epoch:
+            self.now = time.perf_counter()
+            self.report(done, float(losses[done - 1]), losses, paused=True)
 
     def last(self, losses: np.ndarray, elapsed: float) -> None:
         """Training has ended after ``losses``: report it, unless that was just reported."""

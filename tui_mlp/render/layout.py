@@ -56,19 +56,20 @@ def layer_order(model: MLP) -> tuple[int, ...]:
     return tuple(graph.nodes[names[0]]["layer"] for names in layer_columns(graph))
 
 
-def importance(model: MLP) -> list[np.ndarray]:
-    """Per layer, each neuron's total |w| over its incoming and outgoing weights."""
+def importance(model: MLP, edges: Sequence[np.ndarray] | None = None) -> list[np.ndarray]:
+    """Per layer, each neuron's total |w| over its incoming and outgoing weights (or, given
+    ``edges`` shaped like the weights, the total of their magnitudes)."""
     scores = [np.zeros(n) for n in model.layer_sizes]
-    for layer, w in enumerate(model.weights):
+    for layer, w in enumerate(model.weights if edges is None else edges):
         magnitude = np.abs(np.nan_to_num(w))
         scores[layer] += magnitude.sum(axis=1)
         scores[layer + 1] += magnitude.sum(axis=0)
     return scores
 
 
-def ranked(model: MLP) -> tuple[np.ndarray, ...]:
+def ranked(model: MLP, edges: Sequence[np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
     """Per layer, every neuron's index, most important first (by ``importance``; ties by index)."""
-    return tuple(np.argsort(-scores, kind="stable") for scores in importance(model))
+    return tuple(np.argsort(-scores, kind="stable") for scores in importance(model, edges))
 
 
 def most_important(ranking: np.ndarray, count: int, keep: int | None = None) -> np.ndarray:
@@ -116,6 +117,38 @@ def weight_text(weight: float) -> str:
     return f"{weight:+}".rjust(NUMBER_WIDTH)
 
 
+def value_text(value: float) -> str:
+    """A computed value (a gradient, a delta) as printed: five characters like a weight, small
+    ones as a power of ten so they never read as zero (``-9e-3``); NaN, not computed yet, as ``...``."""
+    if math.isnan(value):
+        return "...".rjust(NUMBER_WIDTH)
+    if value == 0:
+        return "0".rjust(NUMBER_WIDTH)
+    if abs(value) >= 0.005 or not math.isfinite(value):
+        return weight_text(value)
+    mantissa, exponent = f"{value:+.0e}".split("e")
+    text = f"{mantissa}e{int(exponent)}"
+    return text if len(text) <= NUMBER_WIDTH else weight_text(value)
+
+
+def edge_text(value: float, values: Values | None) -> str:
+    """An edge's number as printed: a weight (``weight_text``), or one of ``values`` (``value_text``)."""
+    return weight_text(value) if values is None else value_text(value)
+
+
+@dataclass(frozen=True, eq=False)
+class Values:
+    """Numbers a diagram prints in place of the parameters: ``edges[l]`` on layer l's edges
+    (shaped like W[l]; NaN where not computed yet) and, after each neuron's label, each of
+    ``nodes``: a name and per layer its values (None: that layer shows none). ``quantity``
+    names the edge numbers in the legend; the ``active`` layer's title stands out."""
+
+    edges: tuple[np.ndarray, ...]
+    nodes: tuple[tuple[str, tuple[np.ndarray | None, ...]], ...]
+    quantity: str = "w"
+    active: int | None = None
+
+
 # ---- the plan ---------------------------------------------------------------------
 
 
@@ -134,14 +167,15 @@ FOCUS_ONLY = Labels(every=False)
 
 @dataclass(frozen=True)
 class NodeText:
-    """A neuron as printed: ``h3``, then `` b=+0.53`` (not for inputs) and `` a=0.97`` (with a sample)."""
+    """A neuron as printed: ``h3``, then its numbers, `` b=+0.53`` (not for inputs; or the
+    ``Values``' ``` δ=-9e-3``), and `` a=0.97`` (with a sample)."""
 
     label: str
-    bias: str = ""
+    numbers: str = ""
     activation: str = ""
 
     def __len__(self) -> int:
-        return len(self.label) + len(self.bias) + len(self.activation)
+        return len(self.label) + len(self.numbers) + len(self.activation)
 
 
 @dataclass(frozen=True)
@@ -208,6 +242,12 @@ class Plan:
     focus: tuple[int, int] | None = None
     ascii: bool = False
     keys: bool = True  # mention the app's keys (w: weight table)
+    values: Values | None = None  # printed in place of the parameters
+
+    @property
+    def edges(self) -> tuple[np.ndarray, ...] | list[np.ndarray]:
+        """The numbers on the edges, per layer: the weights, or the ``values``' edges."""
+        return self.model.weights if self.values is None else self.values.edges
 
     @property
     def whole(self) -> bool:
@@ -242,6 +282,7 @@ class Subject:
     outputs: tuple[np.ndarray, ...] | None = field(repr=False)  # per layer, the activations for one sample
     order: tuple[int, ...]  # the layers left to right
     names: Names | None = None  # a table's input and output names, as the neurons are called
+    values: Values | None = None  # printed in place of the parameters
 
     @classmethod
     def of(
@@ -255,13 +296,22 @@ class Subject:
         keys: bool = True,
         ranking: Sequence[np.ndarray] | None = None,
         names: Names | None = None,
+        values: Values | None = None,
     ) -> Subject:
         """Gather what planning reads (``plan`` explains the options); ValueError for a focus
         that is not a neuron, or a ranking that does not order every neuron."""
         check_node(model.layer_sizes, focus, "focus")
-        ranking = ranked(model) if ranking is None else check_ranking(model.layer_sizes, ranking)
+        if ranking is None:
+            ranking = ranked(model, None if values is None else values.edges)
+        else:
+            ranking = check_ranking(model.layer_sizes, ranking)
         outputs = None if sample is None else tuple(a[0] for a in model.activations(np.asarray(sample)))
-        return cls(model, title, focus, ascii, keys, ranking, outputs, layer_order(model), names)
+        return cls(model, title, focus, ascii, keys, ranking, outputs, layer_order(model), names, values)
+
+    @property
+    def edges(self) -> tuple[np.ndarray, ...] | list[np.ndarray]:
+        """The numbers on the edges, per layer: the weights, or the ``values``' edges."""
+        return self.model.weights if self.values is None else self.values.edges
 
     @property
     def labelled(self) -> bool:
@@ -299,10 +349,15 @@ def check_ranking(layer_sizes: Sequence[int], ranking: Sequence[np.ndarray]) -> 
 
 
 def node_text(subject: Subject, layer: int, index: int) -> NodeText:
-    """``h3 b=+0.53`` (and ``a=0.97`` with a sample)."""
+    """``h3 b=+0.53`` (and ``a=0.97`` with a sample), or ``h3`` and the ``values``' numbers
+    (``h3 z=+0.41 a=+0.60``)."""
+    label = node_label(subject.model.layer_sizes, layer, index, subject.names)
+    if subject.values is not None:
+        pieces = [(name, arrays[layer]) for name, arrays in subject.values.nodes]
+        return NodeText(label, "".join(f" {name}={value_text(row[index])}" for name, row in pieces if row is not None))
     bias = f" b={weight_text(subject.model.biases[layer - 1][index])}" if layer > 0 else ""
     activation = "" if subject.outputs is None else f" a={subject.outputs[layer][index]:.2f}"
-    return NodeText(node_label(subject.model.layer_sizes, layer, index, subject.names), bias, activation)
+    return NodeText(label, bias, activation)
 
 
 def make_column(subject: Subject, layer: int, shown: np.ndarray) -> Column:
@@ -329,9 +384,9 @@ def make_columns(subject: Subject, every: bool, body: int) -> list[Column]:
 def labelled_gap(subject: Subject, column: Column, following: Column, per_row: int, named: bool) -> Gap:
     """Every weight from ``column`` to ``following`` as a label, all one width: ``→h1 +0.53``
     one to a line, ``h1+0.53`` several to a line, or ``+0.53`` (``named`` False)."""
-    block = subject.model.weights[column.layer][np.ix_(column.shown, following.shown)].tolist()
+    block = subject.edges[column.layer][np.ix_(column.shown, following.shown)].tolist()
     names = [text.label for text in following.texts]
-    values = [[weight_text(w) for w in row] for row in block]
+    values = [[edge_text(w, subject.values) for w in row] for row in block]
     name_width = max(map(len, names))
     value_width = max(len(v) for row in values for v in row)
     to = (palette.ASCII if subject.ascii else palette.UNICODE).to
@@ -441,7 +496,13 @@ def plan_for(subject: Subject, width: int, height: int | None) -> Plan:
 
 def new_plan(subject: Subject, width: int, height: int | None, labels: Labels, bands: list[Band], **rows: int) -> Plan:
     """A plan of ``bands`` for ``subject``; ``rows``: ``separators`` and ``enlarge``."""
-    options = {"title": subject.title, "focus": subject.focus, "ascii": subject.ascii, "keys": subject.keys}
+    options = {
+        "title": subject.title,
+        "focus": subject.focus,
+        "ascii": subject.ascii,
+        "keys": subject.keys,
+        "values": subject.values,
+    }
     return Plan(subject.model, width, height, labels, tuple(bands), **rows, **options)
 
 

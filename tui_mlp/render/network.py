@@ -41,7 +41,7 @@ from tui_mlp.core import MLP
 from . import palette
 from .canvas import Canvas, ease
 from .graph import Names, layer_titles
-from .layout import LABEL_SEP, Band, Column, Gap, Plan, Subject, plan_for, strongest, weight_text, width_range
+from .layout import LABEL_SEP, Band, Column, Gap, Plan, Subject, Values, edge_text, plan_for, strongest, width_range
 from .text import fitting
 
 TABLE_KEY = "w: weight table"
@@ -63,7 +63,8 @@ class NetworkDiagram:
     columns given by Rich (the diagram is never bigger); ``keys`` mentions the app's keys
     (``w`` for the weight table) where weights are left out; ``ranking`` chooses
     the neurons of tall layers and ``names`` calls a table's inputs and outputs by
-    their names (see ``layout.plan``).
+    their names (see ``layout.plan``); ``values`` are printed in place of the
+    parameters (the backprop view's z, a, δ and ∂L/∂w: ``layout.Values``).
     """
 
     def __init__(
@@ -79,9 +80,18 @@ class NetworkDiagram:
         keys: bool = True,
         ranking: Sequence[np.ndarray] | None = None,
         names: Names | None = None,
+        values: Values | None = None,
     ) -> None:
         self.subject = Subject.of(
-            model, title=title, focus=focus, sample=sample, ascii=ascii, keys=keys, ranking=ranking, names=names
+            model,
+            title=title,
+            focus=focus,
+            sample=sample,
+            ascii=ascii,
+            keys=keys,
+            ranking=ranking,
+            names=names,
+            values=values,
         )
         self.height = height
         self.width = width
@@ -107,9 +117,10 @@ def paint(plan: Plan) -> list[list[Segment]]:
     return Painter(plan).paint().segments()
 
 
-def weight_scale(model: MLP) -> float:
-    """The largest |w| of the network, the brightest edge colour (0 if there is none or it is not finite)."""
-    scale = max((float(np.nanmax(np.abs(w))) for w in model.weights), default=0.0)
+def weight_scale(edges: Sequence[np.ndarray]) -> float:
+    """The largest |w| of the edges, the brightest edge colour (0 if there is none or it is not finite)."""
+    magnitudes = [np.abs(w[~np.isnan(w)]) for w in edges]
+    scale = max((float(m.max()) for m in magnitudes if m.size), default=0.0)
     return scale if math.isfinite(scale) else 0.0
 
 
@@ -119,7 +130,8 @@ class Painter:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.glyphs = palette.ASCII if plan.ascii else palette.UNICODE
-        self.scale = weight_scale(plan.model)
+        self.scale = weight_scale(plan.edges)
+        self.quantity = "w" if plan.values is None else plan.values.quantity
         self.canvas = Canvas(plan.width, plan.rows, ascii=plan.ascii)
 
     def paint(self) -> Canvas:
@@ -156,7 +168,8 @@ class Painter:
         for column, following in zip(columns, [*columns[1:], None]):
             room = (following.x - 1 if following else self.plan.width) - column.x
             title = fitting(layer_titles(self.plan.model, column.layer), room)
-            self.canvas.write(column.x, y, title[: max(room, 0)], palette.TITLE)
+            active = self.plan.values is not None and self.plan.values.active == column.layer
+            self.canvas.write(column.x, y, title[: max(room, 0)], palette.FOCUS if active else palette.TITLE)
 
     def node_pieces(self, column: Column, i: int) -> list[tuple[str, Style]]:
         """Node ``i`` of ``column`` as styled pieces: label, bias, activation."""
@@ -164,7 +177,7 @@ class Painter:
         focused = self.plan.focus == (column.layer, column.shown[i])
         return [
             (text.label, palette.FOCUS if focused else palette.NODE),
-            (text.bias, palette.BIAS),
+            (text.numbers, palette.BIAS),
             (text.activation, palette.ACTIVATION),
         ]
 
@@ -193,7 +206,7 @@ class Painter:
         return drawn, total
 
     def edge_style(self, weight: float, focused: bool) -> Style:
-        if self.plan.focus is not None and not focused:
+        if (self.plan.focus is not None and not focused) or math.isnan(weight):
             return palette.MUTED
         style = palette.weight_style(weight, self.scale)
         return style + Style(bold=True) if focused and self.plan.focus else style
@@ -221,7 +234,7 @@ class Painter:
     def ports(self, column: Column, gap: Gap, following: Column, top: int) -> None:
         """Labelled edges: a bracket per node, its lines holding the weights of
         the edges that leave from there."""
-        weights = self.plan.model.weights[column.layer][np.ix_(column.shown, following.shown)]
+        weights = self.plan.edges[column.layer][np.ix_(column.shown, following.shown)]
         ports = gap.ports()
         step = len(gap.labels[0][0]) + LABEL_SEP
         bracket = column.x + column.width + 2
@@ -236,7 +249,7 @@ class Painter:
                 for slot, j in enumerate(targets):
                     weight = float(weights[i, j])
                     focused = self.is_focused(column, i, following, j)
-                    style = palette.weight_style(weight, self.scale) + (palette.FOCUS if focused else Style())
+                    style = self.label_style(weight) + (palette.FOCUS if focused else Style())
                     self.canvas.write(bracket + 2 + slot * step, top + row, gap.labels[i][j], style)
                     edges.append(((start, top + row), (end, top + following.rows[j]), weight, focused))
         self.stroke(edges)
@@ -255,7 +268,7 @@ class Painter:
     def plain_edges(self, column: Column, following: Column, top: int) -> int:
         """Unlabelled edges node to node: the strongest ones, plus the focused node's
         (labelled). Returns how many were drawn."""
-        weights = self.plan.model.weights[column.layer][np.ix_(column.shown, following.shown)]
+        weights = self.plan.edges[column.layer][np.ix_(column.shown, following.shown)]
         chosen = {divmod(int(k), weights.shape[1]) for k in strongest(weights, 3 * max(weights.shape))}
         focused = self.focused_pairs(column, following)
         end = following.x - 3
@@ -272,8 +285,8 @@ class Painter:
 
     def edge_label(self, start: tuple[int, int], stop: tuple[int, int], weight: float, toward_end: bool) -> None:
         """Put a focused edge's weight on its own line, near the far end, where it overlaps no text."""
-        text = weight_text(weight)
-        style = palette.weight_style(weight, self.scale) + palette.FOCUS
+        text = edge_text(weight, self.plan.values)
+        style = self.label_style(weight) + palette.FOCUS
         for t in LABEL_SPOTS:
             t = t if toward_end else 1 - t
             x = round(start[0] + (stop[0] - start[0]) * t) - len(text) // 2
@@ -281,6 +294,10 @@ class Painter:
             if x > start[0] and x + len(text) < stop[0] and self.canvas.is_free(x - 3, y, len(text) + 6):
                 self.canvas.write(x, y, text, style)
                 return
+
+    def label_style(self, value: float) -> Style:
+        """A printed edge number's colour: by sign and size, muted while not computed (NaN)."""
+        return palette.MUTED if math.isnan(value) else palette.weight_style(value, self.scale)
 
     def legend(self, y: int, drawn: int, total: int) -> None:
         """Which colour is which, what was left out, and where to read the rest;
@@ -291,10 +308,10 @@ class Painter:
             (" positive  ", palette.MUTED),
             (self.glyphs.negative_sample, Style(color=bright[1])),
             (" negative  ", palette.MUTED),
-            ("brighter = larger |w|", palette.MUTED),
+            (f"brighter = larger |{self.quantity}|", palette.MUTED),
         ]
         short_key = [long_key[0], (" +  ", palette.MUTED), long_key[2], (" -  ", palette.MUTED)]
-        short_key.append(("bright = big |w|", palette.MUTED))
+        short_key.append((f"bright = big |{self.quantity}|", palette.MUTED))
         keys = [long_key, short_key, short_key[:-1]]
         hint = [(f"  {TABLE_KEY}", palette.MUTED)] if not self.plan.labels.every and self.plan.keys else []
         count = [(f"  strongest {drawn:,} of {total:,} edges drawn", palette.MUTED)] if drawn < total else []

@@ -304,12 +304,12 @@ class ControlBar(Vertical):
         for name in GENERATED_ONLY:
             self.query_one(f"#{name}", Input).disabled = not self.generated
 
-    def submit(self) -> None:
-        """Post ``TrainRequested`` if every field is valid."""
+    def submit(self, *, paused: bool = False) -> None:
+        """Post ``TrainRequested`` (to start ``paused`` before the first epoch) if every field is valid."""
         settings = self.read()
         if settings is not None:
             self._note_loaded(shown=False)  # said: the person chose
-            self.post_message(TrainRequested(settings))
+            self.post_message(TrainRequested(settings, paused))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#train")

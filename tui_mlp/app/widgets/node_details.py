@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -91,6 +91,7 @@ class NodeDetails(VerticalScroll):
     after: var[MLP | None] = var(None)
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True)
     focused: var[tuple[str, int, int] | None] = var(None)
+    equations: var[RenderableType | None] = var(None)  # the backprop view's neuron, worked out
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
@@ -110,9 +111,15 @@ class NodeDetails(VerticalScroll):
         if self.focused is not None and self.focused[0] == "after":
             self.describe()
 
+    def watch_equations(self, equations: RenderableType | None) -> None:
+        if equations is not None:
+            self.border_title = "Node · Backprop"
+            self.query_one(Static).update(equations)
+
     def describe(self) -> None:
-        """Describe the focused node, if there is one and its network and data are known."""
-        if self.focused is None or self.data is None:
+        """Describe the focused node, if there is one and its network and data are known
+        (the backprop view's neuron comes worked out, as ``equations``)."""
+        if self.focused is None or self.data is None or self.focused[0] == "backprop":
             return
         panel, layer, index = self.focused
         model = self.before if panel == "before" else self.after

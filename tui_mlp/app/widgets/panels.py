@@ -10,10 +10,11 @@ from textual.reactive import var
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.run import picture
+from tui_mlp.core.run import Run, picture
 from tui_mlp.render.graph import Names
 from tui_mlp.render.layout import plan, ranked
 
+from .backprop_view import BackpropView
 from .boundary_view import BoundaryView
 from .network_view import NetworkView
 
@@ -26,7 +27,10 @@ class Panels(Horizontal):
 
     Before and After are drawn alike, so value compares with value: the same neurons
     (the starting network's most important, kept while it trains), the focused one in
-    both, at the same size and so in the same places."""
+    both, at the same size and so in the same places.
+
+    With ``backprop`` the Before panel and the boundary give their place to the backprop view of
+    ``run``'s next step from ``after``."""
 
     before: var[MLP | None] = var(None)
     after: var[MLP | None] = var(None)
@@ -36,12 +40,16 @@ class Panels(Horizontal):
     ranking: var[tuple[np.ndarray, ...] | None] = var(None, always_update=True)  # arrays: never compared
     node: var[tuple[int, int] | None] = var(None)  # the focused neuron, if a graph panel has one
     names: var[Names | None] = var(None)  # a table's input and output names
+    run: var[Run | None] = var(None)
+    backprop: var[bool] = var(False)
 
     def __init__(self, *, ascii: bool, id: str) -> None:
         super().__init__(id=id)
         self.ascii = ascii
 
     def compose(self) -> ComposeResult:
+        backprop = BackpropView(ascii=self.ascii, id="backprop")
+        yield backprop.data_bind(Panels.run, Panels.node, Panels.names, model=Panels.after)
         before = NetworkView("Before training", empty="No network yet.", ascii=self.ascii, id="before")
         yield before.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.before)
         after = NetworkView("After training", empty="Not trained yet.", ascii=self.ascii, id="after")
@@ -67,7 +75,7 @@ class Panels(Horizontal):
 
     def toggle_tables(self) -> None:
         """Switch both network panels between graphs and weight tables."""
-        for view in self.query(NetworkView):
+        for view in self.query("#before, #after").results(NetworkView):
             view.show_table = not view.show_table
 
     def on_resize(self) -> None:
@@ -78,7 +86,7 @@ class Panels(Horizontal):
         self._place_boundary()
 
     def watch_focused(self, focused: tuple[str, int, int] | None) -> None:
-        self.node = focused[1:] if focused and focused[0] in ("before", "after") else None
+        self.node = focused[1:] if focused and focused[0] in ("before", "after", "backprop") else None
 
     def watch_data(self, data: tuple[Dataset, Dataset | None] | None) -> None:
         self.names = data[0].names if data else None
@@ -87,8 +95,14 @@ class Panels(Horizontal):
     def watch_show_boundary(self) -> None:
         self._place_boundary()
 
+    def watch_backprop(self, backprop: bool) -> None:
+        self.set_class(backprop, "-backprop")
+        self._place_boundary()
+        if backprop:
+            self.query_one(BackpropView).focus()
+
     def _place_boundary(self) -> None:
         self.set_class(self.pictured, "-pictured")
         self.set_class(self.crowded, "-crowded")
-        self.set_class(self.show_boundary is True, "-boundary-on")
+        self.set_class(self.show_boundary is True and not self.backprop, "-boundary-on")
         self.set_class(self.show_boundary is False, "-boundary-off")

@@ -1,0 +1,136 @@
+"""The backprop view: the step training takes next from the current network, phase by
+phase, for one training sample or all of them (``render.backprop`` draws it)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive, var
+
+from tui_mlp.core.run import Run
+from tui_mlp.core.trace import Trace
+from tui_mlp.render.backprop import backprop_diagram, chain_rule, num, phases
+from tui_mlp.render.text import fitting
+
+from ..messages import ChainRule
+from .network_view import NetworkView
+
+EMPTY = "s: build the network in the fields and show its first training step (Enter trains it all)."
+
+BACKPROP_KEYS: list[BindingType] = [
+    Binding("n", "phase(1)", "Phase →", tooltip="Next phase: forward, loss, backward, update"),
+    Binding("p", "phase(-1)", "Phase ←", tooltip="Previous phase", show=False),
+    Binding("right_square_bracket", "sample(1)", "Sample →", tooltip="The next training sample"),
+    Binding("left_square_bracket", "sample(-1)", "Sample ←", tooltip="The previous training sample", show=False),
+    Binding("a", "all_samples", "All", tooltip="All samples at once: the full-batch gradient (again: one sample)"),
+    Binding("u", "toggle_update", "∂L/∂w|Δw", tooltip="Edges going back show ∂L/∂w or the change Δw", show=False),
+]
+
+
+class BackpropView(NetworkView):
+    """``model`` (the run's network as far as it has trained) and the step ``run`` takes next
+    from it: traced on training sample ``sample`` (None: all), drawn at ``phase``. Its node
+    cursor's neuron's equations go to the Node pane (a ``ChainRule`` message)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = BACKPROP_KEYS
+
+    run: var[Run | None] = var(None, init=False)
+    sample: reactive[int | None] = reactive(0)
+    phase: reactive[int] = reactive(0)
+    update: reactive[bool] = reactive(False)
+
+    def __init__(self, *, ascii: bool = False, id: str) -> None:
+        super().__init__("Backprop", empty=EMPTY, ascii=ascii, id=id)
+        self._traced: tuple[object, Trace] | None = None  # (what it traced, the trace)
+
+    def trace(self) -> Trace | None:
+        """The next step from ``model`` on the chosen samples (None if there is no run of it)."""
+        model, run = self.model, self.run
+        if model is None or run is None or model.layer_sizes != run.before.layer_sizes:
+            return None
+        sample = None if self.sample is None else min(self.sample, len(run.train.X) - 1)
+        key = (self._version, sample)
+        if self._traced is None or self._traced[0] != key:
+            self._traced = key, run.next_step(model, sample)
+        return self._traced[1]
+
+    def watch_run(self) -> None:
+        self._version += 1
+        self.redraw()
+
+    def _chosen(self) -> None:
+        self.redraw()
+
+    watch_sample = watch_phase = watch_update = _chosen
+
+    def _drawing(self) -> RenderableType:
+        trace, model = self.trace(), self.model
+        if trace is None or model is None:
+            self.border_title = "Backprop"
+            return Text(self._empty, style="dim")
+        steps = phases(model)
+        phase = steps[self.phase % len(steps)]
+        self.border_title = self._title(phase.describe(model), len(steps))
+        focus = self.cursor if self.has_focus else self.node
+        width, height = self._drawing_size()
+        key = ("backprop", self._version, self.sample, phase, self.update, focus, width, height)
+        names = self.names
+        return self._cache.drawing(
+            key,
+            lambda: backprop_diagram(
+                model,
+                trace,
+                phase,
+                update=self.update,
+                title=self._caption(trace),
+                focus=focus,
+                ascii=self._ascii,
+                width=width,
+                height=height,
+                names=names,
+            ),
+        )
+
+    def _title(self, described: tuple[str, ...], count: int) -> str:
+        """``Backprop · sample 2/4 · 3/8 backward: Output``, shortened to the panel's width."""
+        samples = len(self.run.train.X) if self.run is not None else 0
+        which = "all" if self.sample is None else f"{min(self.sample, samples - 1) + 1}/{samples}"
+        step = f"{self.phase % count + 1}/{count}"
+        forms = [f"Backprop · sample {which} · {step} {text}" for text in described]
+        forms += [f"{which} · {text}" for text in described]
+        return fitting(forms, max(self.size.width - 4, 0))
+
+    def _caption(self, trace: Trace) -> str:
+        """The samples' inputs and targets and the loss: ``x 0 1 1 0 → y 1 0 · L 0.1234``."""
+        if len(trace.X) > 1:
+            return f"all {len(trace.X)} samples, L {num(trace.loss)}"
+        inputs = " ".join(num(v) for v in trace.X[0])
+        targets = " ".join(num(v) for v in trace.y[0])
+        return f"x {inputs} {'->' if self._ascii else '→'} y {targets}, L {num(trace.loss)}"
+
+    def redraw(self) -> None:
+        super().redraw()
+        trace = self.trace()
+        if self.has_focus and trace is not None and self.model is not None:
+            layer, index = self.cursor
+            self.post_message(
+                ChainRule(chain_rule(self.model, trace, layer, index, names=self.names, ascii=self._ascii))
+            )
+
+    def action_phase(self, by: int) -> None:
+        if self.model is not None:
+            self.phase = (self.phase + by) % len(phases(self.model))
+
+    def action_sample(self, by: int) -> None:
+        if self.run is not None:
+            samples = len(self.run.train.X)
+            self.sample = 0 if self.sample is None else (min(self.sample, samples - 1) + by) % samples
+
+    def action_all_samples(self) -> None:
+        self.sample = 0 if self.sample is None else None
+
+    def action_toggle_update(self) -> None:
+        self.update = not self.update
