@@ -1,7 +1,8 @@
 """How much the app costs: training inside it, time to first screen, key-press delay.
 
-Run: ``.venv/bin/python benchmarks/bench_app.py``. Prints one line per measure
-with its goal; every ratio is against a baseline measured in the same run.
+Run: ``.venv/bin/python benchmarks/bench_app.py`` (``--backprop``: only the backprop
+view's keys). Prints one line per measure with its goal; every ratio is against a
+baseline measured in the same run.
 """
 
 from __future__ import annotations
@@ -11,20 +12,24 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from textual import events
 
 from tui_mlp.app import MLPApp
+from tui_mlp.app.widgets.backprop_view import BackpropView
 from tui_mlp.app.widgets.loss_chart import LossChart
 from tui_mlp.app.widgets.network_view import NetworkView
 from tui_mlp.core import MLP, train
 from tui_mlp.core.datasets import load_dataset
-from tui_mlp.core.specs import Settings, TrainingSpec
+from tui_mlp.core.specs import DataSpec, Settings, TrainingSpec
 
 HERE = Path(__file__).resolve().parent
 SIZE = (120, 40)
+BACKPROP_SIZE = (160, 50)
 EPOCHS = 10_000
 REPEATS = 5
 KEY_ROUNDS = 4
@@ -97,7 +102,7 @@ def first_screens() -> dict[str, tuple[float, float]]:
 
 
 def _changed(app: MLPApp, key: str):
-    """A predicate that turns true once ``key``'s effect is in the app's state."""
+    """A function whose value changes once ``key``'s effect is in the app's state."""
     view, chart, control = app.query_one("#before", NetworkView), app.query_one(LossChart), app.run_state.control
     probes = {
         "down": lambda: view.cursor,
@@ -108,18 +113,26 @@ def _changed(app: MLPApp, key: str):
         "l": lambda: chart.log,
         "w": lambda: view.show_table,
     }
-    probe = probes[key]
+    return probes[key]
+
+
+async def timed_press(app: MLPApp, key: str, probe) -> float:
+    """Seconds from posting ``key`` as the terminal driver does to its effect (``probe``'s
+    value changes) painted. Pilot's own waits are not used: they wait for the whole process
+    to go idle, which it never does while training."""
     before = probe()
-    return lambda: probe() != before
+    painted = asyncio.Event()
+    start = time.perf_counter()
+    app.post_message(events.Key(key, key if len(key) == 1 else None))
+    while probe() == before:
+        await asyncio.sleep(0.0005)
+    app.call_after_refresh(painted.set)
+    await painted.wait()
+    return time.perf_counter() - start
 
 
 async def key_delays() -> dict[str, float]:
-    """Worst delay per key from a press to its effect painted, while training.
-
-    Keys are posted as the terminal driver posts them; Pilot's own waits are
-    not used because they wait for the whole process to go idle, which it
-    never does while training.
-    """
+    """Worst delay per key from a press to its effect painted, while training (``timed_press``)."""
     app = MLPApp(Settings(TrainingSpec(epochs=10_000_000), seed=0))
     worst: dict[str, float] = {}
     async with app.run_test(size=SIZE) as pilot:
@@ -128,15 +141,7 @@ async def key_delays() -> dict[str, float]:
         await asyncio.sleep(0.5)
         for _ in range(KEY_ROUNDS):
             for key in KEYS:
-                changed = _changed(app, key)
-                painted = asyncio.Event()
-                start = time.perf_counter()
-                app.post_message(events.Key(key, key if len(key) == 1 else None))
-                while not changed():
-                    await asyncio.sleep(0.0005)
-                app.call_after_refresh(painted.set)
-                await painted.wait()
-                worst[key] = max(worst.get(key, 0.0), time.perf_counter() - start)
+                worst[key] = max(worst.get(key, 0.0), await timed_press(app, key, _changed(app, key)))
                 await asyncio.sleep(0.1)
         assert app.training, "training ended before the key presses did"
         app.action_cancel()
@@ -144,7 +149,78 @@ async def key_delays() -> dict[str, float]:
     return worst
 
 
+def wide_table(folder: Path) -> Path:
+    """A CSV of 200 samples of 784 inputs and 10 classes: the MNIST-shaped 784-256-10 net."""
+    rng = np.random.default_rng(0)
+    path = folder / "wide.csv"
+    header = ",".join([*(f"p{i}" for i in range(784)), "digit"])
+    rows = [",".join([*(f"{v:.3f}" for v in rng.random(784)), str(rng.integers(10))]) for _ in range(200)]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+async def press_rounds(app: MLPApp, probes: dict, worst: dict[str, float]) -> None:
+    """Press each key of ``probes`` (a name ending in the key) ``KEY_ROUNDS`` times; keep the worst delay."""
+    for _ in range(KEY_ROUNDS):
+        for name, probe in probes.items():
+            worst[name] = max(worst.get(name, 0.0), await timed_press(app, name.split()[-1], probe))
+            await asyncio.sleep(0.05)
+
+
+async def backprop_delays(data: DataSpec, hidden: tuple[int, ...]) -> dict[str, float]:
+    """Worst delay per key in the backprop view, idle (paused before the first epoch), at 160×50;
+    then, as the baseline, of the cursor keys in the After panel of the same screen."""
+    app = MLPApp(Settings(TrainingSpec(hidden=hidden), data, seed=0))
+    worst: dict[str, float] = {}
+    async with app.run_test(size=BACKPROP_SIZE) as pilot:
+        await pilot.press("f3", "g", "s")
+        while app.run_state is None or not app.run_state.control.paused:
+            await pilot.pause()
+        view = app.query_one(BackpropView)
+        await pilot.pause()
+        probes = {
+            "n": lambda: view.phase,
+            "right_square_bracket": lambda: view.sample,
+            "a": lambda: view.sample,
+            "u": lambda: view.update,
+            "right": lambda: view.cursor,  # (each key's effect undone by the next: the cursor never sticks)
+            "down": lambda: view.cursor,
+            "left": lambda: view.cursor,
+            "up": lambda: view.cursor,
+        }
+        await press_rounds(app, probes, worst)
+        await pilot.press("g")  # the baseline: the same cursor keys in the After panel, the view hidden
+        after = app.query_one("#after", NetworkView)
+        after.focus()
+        await pilot.pause()
+        baseline = {f"After {key}": (lambda: after.cursor) for key in ("right", "down", "left", "up")}
+        await press_rounds(app, baseline, worst)
+        app.action_cancel()
+        await app.workers.wait_for_complete()
+    return worst
+
+
+def backprop_lines() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        subjects = {
+            "seed 4-5-2": (DataSpec("seed"), (5,)),
+            "784-256-10": (DataSpec(csv_file=str(wide_table(Path(folder))), targets=("digit",)), (256,)),
+        }
+        for name, (data, hidden) in subjects.items():
+            print_delays(f"in the backprop view of {name}, idle at 160x50", asyncio.run(backprop_delays(data, hidden)))
+
+
+def print_delays(what: str, delays: dict[str, float]) -> None:
+    """The worst key's delay against the goal, then every key's."""
+    key = max(delays, key=delays.__getitem__)
+    print(f"worst key-press-to-effect delay {what}: {delays[key] * 1000:.0f} ms on {key!r} (goal <= 100 ms)")
+    print("  per key (ms): " + ", ".join(f"{k} {v * 1000:.0f}" for k, v in delays.items()))
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--backprop"]:  # only the backprop view's lines
+        backprop_lines()
+        return
     alone = statistics.median(headless_seconds() for _ in range(REPEATS))
     inside = statistics.median(asyncio.run(in_app_seconds()) for _ in range(REPEATS))
     print(
@@ -159,11 +235,8 @@ def main() -> None:
             f"{bare[index] * 1000:.0f} ms = {app / bare[index]:.2f}x (goal <= 1.5); "
             f"the issue's required widgets alone: {required / bare[index]:.2f}x"
         )
-    delays = asyncio.run(key_delays())
-    key = max(delays, key=delays.__getitem__)
-    each = ", ".join(f"{k} {v * 1000:.0f}" for k, v in delays.items())
-    print(f"worst key-press-to-effect delay while training: {delays[key] * 1000:.0f} ms on {key!r} (goal <= 100 ms)")
-    print(f"  per key (ms): {each}")
+    print_delays("while training", asyncio.run(key_delays()))
+    backprop_lines()
 
 
 if __name__ == "__main__":

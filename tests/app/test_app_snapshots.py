@@ -39,6 +39,15 @@ async def _train_and_focus_node(pilot: Pilot) -> None:
     await pilot.press("right", "down", "down")
 
 
+async def _backprop(pilot: Pilot) -> None:
+    """The backprop view of a new run paused before its first epoch, going back, on h2."""
+    await pilot.press("f3", "g", "s")
+    while not (pilot.app.run_state and pilot.app.run_state.control.paused):
+        await pilot.pause()
+    await pilot.press("n", "n", "n", "n", "right", "down")
+    await _steady_cursor(pilot)
+
+
 async def _help(pilot: Pilot) -> None:
     await pilot.press("f1")
 
@@ -58,6 +67,10 @@ def test_trained(snap_compare) -> None:
 
 def test_node_focused(snap_compare) -> None:
     assert snap_compare(steady_app(), terminal_size=SIZE, run_before=_train_and_focus_node)
+
+
+def test_backprop_view(snap_compare) -> None:
+    assert snap_compare(steady_app(), terminal_size=SIZE, run_before=_backprop)
 
 
 def test_help_screen(snap_compare) -> None:

@@ -19,6 +19,7 @@ from tui_mlp.core.datasets import Dataset
 from tui_mlp.render.graph import layer_title, node_label
 
 MAX_SHOWN = 24  # weights or samples listed before "… N more"
+MAX_INPUTS = 8  # a sample's inputs listed before "… N more" (a wide table's rows would take seconds to lay out)
 
 
 def _more(total: int) -> str:
@@ -76,7 +77,8 @@ def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
     outputs = model.activations(X)[layer][:, index]
     write = data_format(data.X)
     for row, (inputs, target, value) in enumerate(zip(X, targets(data, MAX_SHOWN), outputs), start=1):
-        samples.add_row(str(row), number(value), target, " ".join(map(write, inputs)))
+        more = f" … {len(inputs) - MAX_INPUTS:,} more" if len(inputs) > MAX_INPUTS else ""
+        samples.add_row(str(row), number(value), target, " ".join(map(write, inputs[:MAX_INPUTS])) + more)
     more = Text(_more(len(data.X)).strip(), style="dim")
     title = Text.assemble((f" {label(layer, index)} ", "bold reverse"), f" {layer_title(model, layer)}")
     return Group(title, facts, samples, more)
