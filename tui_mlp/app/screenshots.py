@@ -29,7 +29,7 @@ async def _settle(app: MLPApp, pilot) -> None:
 
 
 async def main() -> None:
-    """Start, training (paused mid-run), trained, a focused node, help, a 2-D boundary."""
+    """Start, training (paused mid-run), trained, a focused node, help, the backprop view, a 2-D boundary."""
     OUT.mkdir(exist_ok=True)
     app = MLPApp(Settings(TrainingSpec(hidden=(8, 4), epochs=3_000_000), seed=0))
     async with app.run_test(size=SIZE) as pilot:
@@ -54,6 +54,15 @@ async def main() -> None:
         await _shoot(app, "node")
         await pilot.press("f1")
         await _shoot(app, "help")
+    app = MLPApp(Settings(seed=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "g", "s")  # a new run, paused before its first step
+        while app.run_state is None or not app.run_state.control.paused:
+            await pilot.pause()
+        await pilot.press("n", "n", "n", "n", "right", "down")  # back through the hidden layer, on h2
+        await _shoot(app, "backprop")
+        app.action_cancel()
+        await _settle(app, pilot)
     moons = TrainingSpec(hidden=(8, 8), activation="tanh", optimizer="adam", learning_rate=0.01)
     app = MLPApp(Settings(moons, DataSpec("moons"), seed=0))
     async with app.run_test(size=SIZE) as pilot:
