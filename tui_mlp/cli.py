@@ -46,7 +46,16 @@ from .core.parse import (
     parse_width,
 )
 from .core.run import Loaded, Run, SizeError
-from .core.specs import AUTO, AUTO_OPTIMIZER_RULE, AUTO_RATE_RULE, DEFAULT_TEST_SPLIT, DataSpec, Settings, TrainingSpec
+from .core.specs import (
+    AUTO,
+    AUTO_EPOCHS_RULE,
+    AUTO_OPTIMIZER_RULE,
+    AUTO_RATE_RULE,
+    DEFAULT_TEST_SPLIT,
+    DataSpec,
+    Settings,
+    TrainingSpec,
+)
 from .core.trainer import Progress, StopReason
 from .stop_signals import Interrupted, StopSignals
 from .version import __version__
@@ -148,7 +157,7 @@ def _add_fit_flags(fit: argparse._ArgumentGroup) -> None:
         "--epochs",
         type=_flag_type(parse_epochs),
         default=TRAINING.epochs,
-        help="default %(default)s; 0 evaluates the network without training it",
+        help=f"default: {AUTO_EPOCHS_RULE}; 0 evaluates the network without training it",
     )
     fit.add_argument(
         "--lr",
