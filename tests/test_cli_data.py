@@ -87,6 +87,30 @@ def test_iris_prints_train_and_test_accuracy(capsys: pytest.CaptureFixture[str])
     assert lines.index(test_line) < len(lines) - 1
 
 
+def test_classification_prints_the_test_splits_confusion_matrix_under_the_scores(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = run_ok(capsys, *IRIS_FLAGS, "--epochs", "500", "--seed", "3")
+    lines = out.splitlines()
+    start = lines.index("Confusion matrix of the test split (rows: true class, columns: predicted)")
+    assert lines[start - 1].startswith("Test accuracy: ")
+    assert lines[start + 1].split() == ["setosa", "versicolor", "virginica"]
+    rows = [line.split() for line in lines[start + 2 : start + 5]]
+    assert [row[0] for row in rows] == ["setosa", "versicolor", "virginica"]
+    matrix = np.array([[int(n) for n in row[1:]] for row in rows])
+    assert matrix.sum() == 30 and (matrix.sum(axis=1) == 10).all()  # stratified: 10 of each
+    accuracy = float(lines[start - 1].split(": ")[1])
+    assert f"{np.trace(matrix) / 30:.3f}" == f"{accuracy:.3f}"
+    assert lines[start + 5].startswith(END_LINE)
+
+
+@pytest.mark.parametrize("flags", [["--epochs", "10"], ["--dataset", "sine", "--epochs", "10"]])
+def test_no_confusion_matrix_without_a_test_split_or_for_regression(
+    capsys: pytest.CaptureFixture[str], flags: list[str]
+) -> None:
+    assert "Confusion" not in run_ok(capsys, *flags, "--seed", "0")
+
+
 def test_regression_prints_test_loss_and_no_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
     flags = ["--dataset", "sine", "--hidden", "16", "--activation", "tanh", "--optimizer", "adam"]
     out = run_ok(capsys, *flags, "--lr", "0.02", "--epochs", "1000", "--seed", "0")
