@@ -63,6 +63,7 @@ def test_datasets_lists_every_dataset_with_its_shape(capsys: pytest.CaptureFixtu
         "spiral": ("200×2 → 1", "binary"),
         "gaussians": ("200×2 → 3", "multiclass"),
         "sine": ("200×1 → 1", "regression"),
+        "digits": ("1797×64 → 10", "multiclass"),
     }
     for name, (shape, task) in expected.items():
         assert re.match(rf"{name}\s+{shape}\s+{task}\s+\S", rows[name]), rows[name]
@@ -86,6 +87,30 @@ def test_iris_prints_train_and_test_accuracy(capsys: pytest.CaptureFixture[str])
     assert lines.index(test_line) < len(lines) - 1
 
 
+def test_classification_prints_the_test_splits_confusion_matrix_under_the_scores(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = run_ok(capsys, *IRIS_FLAGS, "--epochs", "500", "--seed", "3")
+    lines = out.splitlines()
+    start = lines.index("Confusion matrix of the test split (rows: true class, columns: predicted)")
+    assert lines[start - 1].startswith("Test accuracy: ")
+    assert lines[start + 1].split() == ["setosa", "versicolor", "virginica"]
+    rows = [line.split() for line in lines[start + 2 : start + 5]]
+    assert [row[0] for row in rows] == ["setosa", "versicolor", "virginica"]
+    matrix = np.array([[int(n) for n in row[1:]] for row in rows])
+    assert matrix.sum() == 30 and (matrix.sum(axis=1) == 10).all()  # stratified: 10 of each
+    accuracy = float(lines[start - 1].split(": ")[1])
+    assert f"{np.trace(matrix) / 30:.3f}" == f"{accuracy:.3f}"
+    assert lines[start + 5].startswith(END_LINE)
+
+
+@pytest.mark.parametrize("flags", [["--epochs", "10"], ["--dataset", "sine", "--epochs", "10"]])
+def test_no_confusion_matrix_without_a_test_split_or_for_regression(
+    capsys: pytest.CaptureFixture[str], flags: list[str]
+) -> None:
+    assert "Confusion" not in run_ok(capsys, *flags, "--seed", "0")
+
+
 def test_regression_prints_test_loss_and_no_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
     flags = ["--dataset", "sine", "--hidden", "16", "--activation", "tanh", "--optimizer", "adam"]
     out = run_ok(capsys, *flags, "--lr", "0.02", "--epochs", "1000", "--seed", "0")
@@ -107,6 +132,23 @@ def test_csv_numeric_targets_train_a_regression(tmp_path: Path, capsys: pytest.C
     (line,) = lines_starting(out, "Test loss: ")
     assert float(line.split(": ")[1]) < 0.05
     assert "accuracy" not in out
+
+
+def test_digits_train_on_their_defaults_and_reload_with_their_scaling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run_ok(capsys, "--dataset", "digits", "--hidden", "4", "--seed", "0", "--save", str(tmp_path / "d.json"))
+    assert "Network 64-4-10 (sigmoid hidden, softmax output, loss cross_entropy)" in out
+    assert (
+        "data digits (1,438 training samples, 359 held out for testing); 300 epochs of adam at learning rate 0.01"
+        in out
+    )
+    (test_line,) = lines_starting(out, "Test accuracy: ")
+    assert float(test_line.split(": ")[1]) > 0.8  # chance: 0.1
+    _, training = load_params(tmp_path / "d.json")
+    assert training["dataset"] == "digits" and len(training["scaling"]["mean"]) == 64
+    again = run_ok(capsys, "--dataset", "digits", "--load", str(tmp_path / "d.json"), "--epochs", "0")
+    assert lines_starting(again, "Test accuracy: ") == [test_line]  # the same split, scaled alike
 
 
 # --- scaling round trip through the parameter file --------------------------------------------
@@ -214,12 +256,20 @@ def test_bad_data_and_training_flags_exit_2_in_one_line(
     assert complaint in message
 
 
-@pytest.mark.parametrize("flags", [["--samples", "100"], ["--noise", "0.3"], ["--dataset", "xor", "--samples", "50"]])
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--samples", "100"],
+        ["--noise", "0.3"],
+        ["--dataset", "xor", "--samples", "50"],
+        ["--dataset", "digits", "--noise", "0"],
+    ],
+)
 def test_samples_and_noise_with_a_fixed_dataset_are_refused(
     capsys: pytest.CaptureFixture[str], flags: list[str]
 ) -> None:
     message = refused(capsys, ["train", *flags, "--seed", "0"], 2)
-    assert re.fullmatch(r"tui-mlp: dataset '(seed|xor)' is fixed; --samples and --noise do not apply", message)
+    assert re.fullmatch(r"tui-mlp: dataset '(seed|xor|digits)' is fixed; --samples and --noise do not apply", message)
 
 
 def test_generated_dataset_takes_samples_and_noise(capsys: pytest.CaptureFixture[str]) -> None:

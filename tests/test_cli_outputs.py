@@ -13,7 +13,7 @@ import pytest
 from tui_mlp import cli
 from tui_mlp.cli import main
 from tui_mlp.core import TrainResult
-from tui_mlp.core.metrics import accuracy, format_loss
+from tui_mlp.core.metrics import accuracy, confusion, format_loss
 from tui_mlp.core.params import load_params
 from tui_mlp.core.run import Run
 from tui_mlp.core.specs import DataSpec
@@ -172,10 +172,15 @@ def test_zero_epochs_evaluate_a_loaded_network_and_save_it_unchanged(
     loss = model.loss(train.X, train.y)
     assert "; 0 epochs of adam at learning rate 0.01; seed 2" in out  # auto, for its mean loss
     lines = out.splitlines()
-    assert lines[-6].startswith("Stopped: evaluated, not trained (0 epochs) in ")
-    assert lines[-5:] == [
+    assert lines[-10].startswith("Stopped: evaluated, not trained (0 epochs) in ")
+    matrix = confusion(model, test)
+    assert lines[-9:] == [
         f"Train accuracy: {accuracy(model, train):.3f}",
         f"Test accuracy: {accuracy(model, test):.3f}",
+        "Confusion matrix of the test split (rows: true class, columns: predicted)",
+        "    0   1",
+        f"0  {matrix[0, 0]:>2}  {matrix[0, 1]:>2}",
+        f"1  {matrix[1, 0]:>2}  {matrix[1, 1]:>2}",
         f"Saved parameters to {again}",
         f"Wrote snapshot to {picture}",
         f"End of Training - Total Error (Loss): {loss:.6f}",

@@ -23,7 +23,7 @@ from .core.echo import counted
 from .core.files import check_output_path, same_file
 from .core.losses import LOSSES, get_loss
 from .core.memory import ADVICE
-from .core.metrics import format_loss, format_scores, format_seed_loss
+from .core.metrics import class_names, format_loss, format_scores, format_seed_loss
 from .core.optimizers import OPTIMIZERS
 from .core.params import ParamsError, save_params
 from .core.parse import (
@@ -46,7 +46,16 @@ from .core.parse import (
     parse_width,
 )
 from .core.run import Loaded, Run, SizeError
-from .core.specs import AUTO, AUTO_OPTIMIZER_RULE, AUTO_RATE_RULE, DEFAULT_TEST_SPLIT, DataSpec, Settings, TrainingSpec
+from .core.specs import (
+    AUTO,
+    AUTO_EPOCHS_RULE,
+    AUTO_OPTIMIZER_RULE,
+    AUTO_RATE_RULE,
+    DEFAULT_TEST_SPLIT,
+    DataSpec,
+    Settings,
+    TrainingSpec,
+)
 from .core.trainer import Progress, StopReason
 from .stop_signals import Interrupted, StopSignals
 from .version import __version__
@@ -59,6 +68,7 @@ EXIT_SECONDS = 3.0  # how long the process may take to end once the command is d
 TRAINING, DATA = TrainingSpec(), DataSpec()  # the defaults
 STOP = StopSignals()  # what SIGINT, SIGTERM and SIGHUP do in `tui-mlp train`
 PRINTED = 8  # rows and columns of each matrix, values of each vector, that `train` prints
+CONFUSION_WIDTH = 80  # the confusion matrix `train` prints fits this many columns
 
 
 class _Commands(argparse._SubParsersAction):
@@ -148,7 +158,7 @@ def _add_fit_flags(fit: argparse._ArgumentGroup) -> None:
         "--epochs",
         type=_flag_type(parse_epochs),
         default=TRAINING.epochs,
-        help="default %(default)s; 0 evaluates the network without training it",
+        help=f"default: {AUTO_EPOCHS_RULE}; 0 evaluates the network without training it",
     )
     fit.add_argument(
         "--lr",
@@ -370,6 +380,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     print(f"Stopped: {result.describe()} in {result.elapsed:.2f} s")
     for line in format_scores(run.scores()):
         print(line)
+    _print_confusion(run)
     if stuck := run.stuck():
         print(f"Warning: {stuck}")
     status = 0
@@ -383,6 +394,16 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if result.reason is StopReason.DIVERGED:
         return _fail(f"training {result.describe()}; try a smaller --lr")
     return status
+
+
+def _print_confusion(run: Run) -> None:
+    """The test split's confusion matrix, for classification, as a table of ``CONFUSION_WIDTH`` columns."""
+    matrix = run.confusion()
+    if matrix is not None:
+        from .render.confusion import confusion_table
+        from .render.text import render_text
+
+        print(render_text(confusion_table(matrix, class_names(run.test), CONFUSION_WIDTH), CONFUSION_WIDTH), end="")
 
 
 def explain_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -229,3 +229,26 @@ async def test_2d_snapshot_includes_the_boundary(tmp_path) -> None:
         assert "Decision boundary" in text and "test acc" in text and "optimizer: adam" in text
         assert result(app).epochs_run == 100
         await settle(pilot)
+
+
+@app_test
+async def test_digits_chosen_with_the_keys_train_like_the_cli_and_the_status_shows_the_scores() -> None:
+    app = make_app(seed=0, hidden="16")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.query_one("#epochs").value == "10000"  # the seed data's auto number
+        app.query_one("#dataset").focus()
+        await pilot.press("enter", "end", "enter")  # open the list, its last choice, take it
+        await pilot.pause()
+        assert app.query_one("#dataset").value == "digits"
+        assert app.query_one("#epochs").value == "300" and app.query_one("#epochs").placeholder == "300"
+        assert app.query_one("#noise").disabled and app.query_one("#samples").disabled
+        assert not app.query_one("#boundary").display  # 64 inputs: no plane to paint
+        app.query_one("#hidden").focus()
+        await train_to_end(pilot)
+        assert result(app).reason.value == "done" and result(app).epochs_run == 300
+        _, after = cli_run("--dataset", "digits", "--hidden", "16", "--seed", "0")
+        assert np.array_equal(app.after_model.parameters(), after.parameters())
+        status = status_text(app)
+        assert "train acc 0.999 · test acc 0.953 · done: 300 epochs" in status
+        drawn = region_text(app, "#after")
+        assert "more" in drawn and "px" in drawn  # 64 inputs, elided, called by their pixels

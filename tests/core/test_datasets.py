@@ -20,7 +20,7 @@ def test_xor_is_exclusive_or():
     assert sorted(map(tuple, data.X)) == [(0, 0), (0, 1), (1, 0), (1, 1)]
 
 
-@pytest.mark.parametrize("name", ["seed", "xor"])
+@pytest.mark.parametrize("name", ["seed", "xor", "digits"])
 def test_fixed_datasets_ignore_the_seed_and_are_fresh_copies(name):
     first = load_dataset(name, seed=1)
     first.X[...] = 99.0  # a caller scribbling on its copy

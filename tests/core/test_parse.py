@@ -28,7 +28,7 @@ from tui_mlp.core.parse import (
     parse_weight_decay,
     parse_width,
 )
-from tui_mlp.core.specs import DataSpec, TrainingSpec
+from tui_mlp.core.specs import DataSpec, TrainingSpec, auto_epochs
 
 PARSERS = [parse_hidden, parse_epochs, parse_learning_rate, parse_seed, parse_activation]
 EVERY_PARSER = [getattr(parsing, name) for name in dir(parsing) if name.startswith("parse_")]
@@ -118,7 +118,7 @@ def test_bad_input_is_refused_with_a_message(parse, text, message):
 def test_defaults_are_the_seed_scripts_and_parse_back():
     defaults, data = TrainingSpec(), DataSpec()
     assert parse_hidden(",".join(map(str, defaults.hidden))) == defaults.hidden == (5,)
-    assert parse_epochs(str(defaults.epochs)) == defaults.epochs == 10_000
+    assert defaults.epochs is None and parse_epochs(str(auto_epochs(data.dataset))) == 10_000  # auto: the seed's
     assert defaults.learning_rate is None and parse_auto_learning_rate("Auto") is None  # 0.1 on the seed data
     assert parse_auto_learning_rate("0.1") == parse_learning_rate("0.1") == 0.1
     assert parse_activation(defaults.activation) == "sigmoid"

@@ -30,7 +30,7 @@ def test_fixed_datasets_are_not_split_by_default(name: str) -> None:
     np.testing.assert_array_equal(train.X, load_dataset(name).X)
 
 
-@pytest.mark.parametrize("name", ["seed", "xor"])
+@pytest.mark.parametrize("name", ["seed", "xor", "digits"])
 @pytest.mark.parametrize("option", [{"samples": 100}, {"noise": 0.2}])
 def test_fixed_datasets_refuse_samples_and_noise(name: str, option: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=f"dataset '{name}' is fixed"):
@@ -113,10 +113,12 @@ def test_records() -> None:
     assert DataSpec("circle", noise=0.0).record() == {"dataset": "circle", "noise": 0.0}
     assert DataSpec(csv_file="t.csv", targets=("a", "b")).record() == {"data": "t.csv", "targets": ["a", "b"]}
     assert DataSpec(csv_file="t.csv", targets=("a", "b")).label == "t.csv → a,b"
-    spec = TrainingSpec(hidden=(8, 4), learning_rate=0.1, optimizer="adam", batch_size=16, weight_decay=0.01)
+    spec = TrainingSpec(
+        hidden=(8, 4), epochs=500, learning_rate=0.1, optimizer="adam", batch_size=16, weight_decay=0.01
+    )
     assert spec.record() == {
         "hidden": [8, 4],
-        "epochs": 10_000,
+        "epochs": 500,
         "learning_rate": 0.1,
         "optimizer": "adam",
         "momentum": 0.9,

@@ -12,6 +12,8 @@ import pytest
 
 from tui_mlp.core import MLP, train
 from tui_mlp.core.datasets import load_dataset
+from tui_mlp.core.run import Run
+from tui_mlp.core.specs import DataSpec, TrainingSpec
 from tui_mlp.render import palette
 from tui_mlp.render.chart import NO_TRAINING, loss_chart_text, plot_points
 from tui_mlp.render.snapshot import SnapshotError, View, snapshot_renderable, write_snapshot
@@ -178,3 +180,17 @@ def test_the_view_picks_the_scale_and_the_drawing(run: tuple) -> None:
     assert "loss (log scale)" not in plain and "weights 1: 4 → 5" not in plain
     assert "loss (log scale)" in viewed and viewed.count("weights 1: 4 → 5") == 2
     assert viewed.splitlines()[0].split() == ["Before", "training", "After", "training"]
+
+
+@pytest.mark.parametrize(("width", "ascii"), [(160, False), (80, False), (80, True)])
+def test_a_digits_network_of_64_inputs_is_drawn_elided(width: int, ascii: bool) -> None:
+    run = Run.create(TrainingSpec(hidden=(64,), epochs=5), DataSpec("digits"), seed=0)
+    losses = run.fit().losses
+    data = (run.train, run.test)
+    renderable = snapshot_renderable(
+        run.before, run.model, losses, run.summary(run.model), width=width, ascii=ascii, data=data
+    )
+    text = render_text(renderable, width)
+    assert max(map(len, text.splitlines())) <= width
+    assert "px" in text and " more" in text and "test accuracy: " in text
+    assert text.isascii() == ascii

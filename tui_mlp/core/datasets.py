@@ -2,12 +2,17 @@
 
 A generator takes a seed (fixed datasets ignore it) and, for generated data,
 ``samples`` and ``noise``; it returns a ``Dataset``. ``register`` adds more.
+``digits`` is read from a file shipped with the package (``data/digits.txt`` says
+where it comes from and its licence).
 """
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import numpy as np
@@ -221,3 +226,27 @@ def sine_dataset(seed: int | None = None, samples: int = DEFAULT_SAMPLES, noise:
     x = np.sort(rng.uniform(-1, 1, samples))
     y = np.sin(np.pi * x) + rng.normal(0, noise, samples)
     return Dataset("sine", x[:, None], y[:, None], "1-D regression: a noisy sine", "regression")
+
+
+DIGITS_SIDE = 8  # the images are 8×8 pixels, each 0..16
+
+
+@cache
+def _digits_table() -> np.ndarray:
+    """The shipped table, read once (read-only): 64 pixels a row, then the digit."""
+    with gzip.open(files(__package__).joinpath("data", "digits.csv.gz").open("rb"), "rt") as text:
+        table = np.loadtxt(text, delimiter=",", ndmin=2)
+    table.flags.writeable = False
+    return table
+
+
+@register("digits")
+def digits_dataset(seed: int | None = None) -> Dataset:
+    """The UCI optical handwritten digits: 1,797 images of 8×8 pixels (0..16), ten classes.
+    The pixels are not scaled here: ``DataSpec.prepare`` standardises them as a CSV table's."""
+    table = _digits_table()
+    X, digit = table[:, :-1].copy(), table[:, -1].astype(np.int64)
+    inputs = tuple(f"px{row}_{col}" for row in range(DIGITS_SIDE) for col in range(DIGITS_SIDE))
+    classes = tuple(map(str, range(10)))
+    description = "8×8 images of handwritten digits (UCI, CC BY 4.0)"
+    return Dataset("digits", X, np.eye(10)[digit], description, "multiclass", classes, names=(inputs, classes))

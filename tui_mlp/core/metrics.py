@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from .csvdata import MAX_CLASSES
 from .datasets import Dataset, label_indices
 from .mlp import MLP
 
@@ -17,6 +18,31 @@ def accuracy(model: MLP, data: Dataset) -> float:
         raise ValueError(f"accuracy needs a classification dataset; {data.name!r} is regression")
     predicted = label_indices(model.forward(data.X), data.task)
     return float(np.mean(predicted == data.labels()))
+
+
+def class_count(data: Dataset) -> int:
+    """How many classes the labels of classification ``data`` can take: one per output for
+    one-hot rows, every pattern of bits for binary outputs (2 for one output)."""
+    return data.n_outputs if data.task == "multiclass" else 2**data.n_outputs
+
+
+def class_names(data: Dataset) -> tuple[str, ...]:
+    """The classes of ``data`` in label order: the names it gives them, else their numbers."""
+    count = class_count(data)
+    return data.classes if len(data.classes) == count else tuple(map(str, range(count)))
+
+
+def confusion(model: MLP, data: Dataset) -> np.ndarray:
+    """How many samples of each true class (row) ``model`` puts in each class (column),
+    classes in label order (``class_names``): its diagonal holds the right answers, so
+    ``trace / sum`` is the accuracy. Classification datasets of at most MAX_CLASSES classes."""
+    if not data.is_classification:
+        raise ValueError(f"a confusion matrix needs a classification dataset; {data.name!r} is regression")
+    count = class_count(data)
+    if count > MAX_CLASSES:
+        raise ValueError(f"a confusion matrix of {count:,} classes is too big (at most {MAX_CLASSES})")
+    predicted = label_indices(model.forward(data.X), data.task)
+    return np.bincount(data.labels() * count + predicted, minlength=count * count).reshape(count, count)
 
 
 def scores(model: MLP, train: Dataset, test: Dataset | None) -> list[tuple[str, float]]:

@@ -39,7 +39,16 @@ from tui_mlp.core.parse import (
     parse_weight_decay,
 )
 from tui_mlp.core.run import Loaded
-from tui_mlp.core.specs import AUTO, AUTO_OPTIMIZER_RULE, AUTO_RATE_RULE, FIXED_DATASETS, DataSpec, Settings
+from tui_mlp.core.specs import (
+    AUTO,
+    AUTO_EPOCHS_RULE,
+    AUTO_OPTIMIZER_RULE,
+    AUTO_RATE_RULE,
+    FIXED_DATASETS,
+    DataSpec,
+    Settings,
+    auto_epochs,
+)
 
 from ..messages import TrainRequested
 from ..session import data_shape, unlike
@@ -70,6 +79,11 @@ def _text(value: object) -> str:
     if isinstance(value, tuple):
         return ",".join(map(str, value))
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _auto_epochs(choice: str | Table) -> str:
+    """The epochs ``auto`` trains the dataset field's ``choice`` for, as the field writes them."""
+    return str(auto_epochs("" if isinstance(choice, Table) else choice))
 
 
 @dataclass(frozen=True)
@@ -121,7 +135,12 @@ FIELDS: dict[str, FieldSpec] = {
         "Activation", "training", "activation", parse_activation, "The hidden layers' activation function"
     ),
     "epochs": FieldSpec(
-        "Epochs", "training", "epochs", parse_epochs, "Passes over the training data (0: only evaluate the network)"
+        "Epochs",
+        "training",
+        "epochs",
+        parse_epochs,
+        "Passes over the training data (0: only evaluate the network)",
+        none=AUTO_EPOCHS_RULE,
     ),
     "learning_rate": FieldSpec(
         "Learning rate",
@@ -178,13 +197,17 @@ class ControlBar(Vertical):
         data = settings.data
         self.table = Table(data.csv_file, data.targets) if data.csv_file else None
         self.loaded: Loaded | None = None  # the network Train goes on training while the fields describe it
+        self.auto_epochs = _auto_epochs(self.table or data.dataset)  # what Epochs shows until it is edited
 
     def _initial(self, name: str) -> object:
         spec = FIELDS[name]
         if name == "dataset":
             return self.table or self.settings.data.dataset
         part = getattr(self.settings, spec.part) if spec.part else self.settings
-        return getattr(part, spec.attribute)
+        value = getattr(part, spec.attribute)
+        if name == "epochs" and value is None:
+            return self.auto_epochs  # written out, as the seed script's 10000 always was
+        return value
 
     def _choices(self, name: str) -> list[tuple[str, object]]:
         choices: list[tuple[str, object]] = [(choice, choice) for choice in SELECTS[name]]
@@ -207,7 +230,7 @@ class ControlBar(Vertical):
             yield Static(id="note")
 
     def on_mount(self) -> None:
-        self._enable_generated()
+        self._follow_dataset()
 
     def value(self, name: str) -> Any:
         """The text of field ``name`` (a choice's value, for a select)."""
@@ -300,9 +323,15 @@ class ControlBar(Vertical):
         self.query_one("#note", Static).update(note)
         self.set_class(bool(note), "-note")
 
-    def _enable_generated(self) -> None:
+    def _follow_dataset(self) -> None:
+        """Noise and samples only for generated data; Epochs follows the chosen data's own number
+        (``auto_epochs``) while it is empty or still shows the previous data's."""
         for name in GENERATED_ONLY:
             self.query_one(f"#{name}", Input).disabled = not self.generated
+        epochs, previous = self.query_one("#epochs", Input), self.auto_epochs
+        self.auto_epochs = epochs.placeholder = _auto_epochs(self.value("dataset"))
+        if epochs.value.strip() == previous:
+            epochs.value = self.auto_epochs
 
     def submit(self, *, paused: bool = False) -> None:
         """Post ``TrainRequested`` (to start ``paused`` before the first epoch) if every field is valid."""
@@ -322,7 +351,7 @@ class ControlBar(Vertical):
     def _revalidate(self, event: Input.Changed | Select.Changed) -> None:
         """Clear a field's message as soon as its text becomes valid."""
         if event.control.id == "dataset":
-            self._enable_generated()
+            self._follow_dataset()
         if event.control.id in ("hidden", "activation"):
             self._note_loaded()
         if self.has_class("-invalid"):
