@@ -51,7 +51,7 @@ def test_the_next_step_traced_on_all_samples_is_the_step_training_takes(optimize
     """What the backprop view shows: before training, and while paused with the optimizer's state."""
     run = Run.create(TrainingSpec(epochs=trained, optimizer=optimizer), DataSpec("seed"), 0)
     if trained:
-        run.fit()
+        run.fit(keep_optimizer=True)
     trace = run.next_step(run.model, None)
     taken = Run.create(TrainingSpec(epochs=trained + 1, optimizer=optimizer), DataSpec("seed"), 0)
     taken.fit()

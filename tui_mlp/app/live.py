@@ -246,6 +246,7 @@ class LiveTraining:
 
         run.feed.ready.wait()
         result = run.fit(
+            keep_optimizer=True,  # the backprop view traces the next step with its state
             control=run.control,
             on_progress=report,
             progress_every=run.training.epochs,

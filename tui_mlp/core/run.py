@@ -21,7 +21,7 @@ from .optimizers import Optimizer
 from .params import check_fits, load_params, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
 from .trace import Trace
-from .trainer import StopReason, Trainer, TrainResult
+from .trainer import StopReason, TrainResult
 
 NAME_CHARS = 32  # a file's name in a message, at most (and an ellipsis)
 
@@ -58,8 +58,7 @@ class Loaded:
 @dataclass(eq=False)  # a run is itself, not its values
 class Run:
     """A run: ``model`` starts as a copy of ``before`` and is what training changes;
-    ``trainer`` takes its steps, once training has begun; ``result`` says how training
-    ended, once it has."""
+    ``optimizer``, kept if asked, took its steps; ``result`` says how training ended, once it has."""
 
     training: TrainingSpec
     data: DataSpec
@@ -70,7 +69,7 @@ class Run:
     model: MLP
     origin: str  # where ``before`` came from: "seed 3" or "loaded from p.json"
     result: TrainResult | None = None
-    trainer: Trainer | None = field(default=None, repr=False)
+    optimizer: Optimizer | None = field(default=None, repr=False)  # its state: where training stands
 
     @classmethod
     def create(
@@ -102,24 +101,28 @@ class Run:
         there is; ``options`` go to ``memory.estimate_bytes`` (what else the face keeps)."""
         require_memory(estimate_bytes(self.before.layer_sizes, self.training, self.train, self.test, **options))
 
-    def fit(self, **options: Any) -> TrainResult:
-        """Train ``model`` as specified; ``options`` go to ``Trainer.run`` (control, on_progress, …)."""
-        self.trainer = self.training.trainer(self.model, self.train, self.seed)
-        self.result = self.trainer.run(self.training.epochs, **options)
+    def fit(self, *, keep_optimizer: bool = False, **options: Any) -> TrainResult:
+        """Train ``model`` as specified; ``options`` go to ``Trainer.run`` (control, on_progress, …).
+        With ``keep_optimizer`` (the app: ``next_step`` while paused) ``optimizer`` keeps its state;
+        else it goes when training ends (Adam's and weight decay's arrays, as big as the network)."""
+        trainer = self.training.trainer(self.model, self.train, self.seed)
+        if keep_optimizer:
+            self.optimizer = trainer.optimizer
+        self.result = trainer.run(self.training.epochs, **options)
         return self.result
 
     def next_step(self, model: MLP, sample: int | None = None) -> Trace:
         """The step training takes next from ``model`` (the run's network as far as it has
         trained: exact while paused), traced (``MLP.trace``) on the training sample ``sample``
-        (from 0) alone, or on all of them (None): with the optimizer's state as training left it,
-        or as it starts. ValueError if the sample does not exist."""
+        (from 0) alone, or on all of them (None): with the optimizer's state as training left it
+        (when ``fit`` keeps it), or as it starts. ValueError if the sample does not exist."""
         X, y = self.train.X, self.train.y
         if sample is not None:
             if not 0 <= sample < len(X):
                 raise ValueError(f"sample {sample + 1} is not one of the {len(X)} training samples")
             X, y = X[sample], y[sample]
-        trainer = self.trainer or self.training.trainer(self.before.copy(), self.train, self.seed)
-        return model.trace(X, y, trainer.optimizer)
+        optimizer = self.optimizer or self.training.trainer(self.before.copy(), self.train, self.seed).optimizer
+        return model.trace(X, y, optimizer)
 
     def stuck(self, trained: MLP | None = None) -> Stuck | None:
         """Whether the ``trained`` network (default: ``model``) is stuck at chance with a

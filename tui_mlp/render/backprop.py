@@ -124,19 +124,10 @@ def backprop_diagram(
     values = step_values(trace, phase, update=update, ascii=ascii)
     newest = replace(values, nodes=values.nodes[-1:])
     choices = [(values, title), (newest, title), (newest, "")]
+    options = {"focus": focus, "ascii": ascii, "width": width, "height": height, "ranking": ranking, "names": names}
     for values, title in choices if width is not None and height is not None else choices[:1]:
-        diagram = NetworkDiagram(
-            model,
-            title=title,
-            focus=focus,
-            ascii=ascii,
-            width=width,
-            height=height,
-            ranking=ranking,
-            names=names,
-            keys=False,  # (its weights are in the Before and After panels' tables)
-            values=values,
-        )
+        # keys=False: the weights are in the Before and After panels' tables, not in this one
+        diagram = NetworkDiagram(model, title=title, keys=False, values=values, **options)
         if width is None or height is None or diagram.layout(width, height).whole:
             break
     return diagram
