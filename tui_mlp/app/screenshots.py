@@ -29,7 +29,8 @@ async def _settle(app: MLPApp, pilot) -> None:
 
 
 async def main() -> None:
-    """Start, training (paused mid-run), trained, a focused node, help, the backprop view, a 2-D boundary."""
+    """Start, training (paused mid-run), trained, a focused node, help, the backprop view, a 2-D
+    boundary, digits' hidden units as images."""
     OUT.mkdir(exist_ok=True)
     app = MLPApp(Settings(TrainingSpec(hidden=(8, 4), epochs=3_000_000), seed=0))
     async with app.run_test(size=SIZE) as pilot:
@@ -74,6 +75,13 @@ async def main() -> None:
         await _shoot(app, "boundary")
         await pilot.press("right", "down", "down")
         await _shoot(app, "boundary-node")
+    app = MLPApp(Settings(TrainingSpec(hidden=(32,)), DataSpec("digits"), seed=0))
+    async with app.run_test(size=(160, 50)) as pilot:  # wide enough for the images beside the networks
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        app.query_one("#after").focus()
+        await pilot.press("right", "down", "down")
+        await _shoot(app, "digits")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ where it comes from and its licence).
 from __future__ import annotations
 
 import gzip
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -20,6 +21,9 @@ import numpy as np
 DEFAULT_SAMPLES = 200
 DEFAULT_NOISE = 0.1
 MAX_SAMPLES = 100_000
+
+
+MIN_IMAGE_SIDE = 4  # a table's features read as a square image from 4×4 pixels on
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,17 @@ class Dataset:
     classes: tuple[str, ...] = ()
     scaling: tuple[np.ndarray, np.ndarray] | None = None
     names: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # a table's (input, output) names
+    image: tuple[int, int] | None = None  # the inputs are an image of (rows, columns) pixels, row by row
+
+    @property
+    def image_shape(self) -> tuple[int, int] | None:
+        """(rows, columns) if the inputs are an image's pixels: the data says so, or its
+        feature count is a square of a side of ``MIN_IMAGE_SIDE`` or more (a table of 16, 64,
+        784 pixels)."""
+        if self.image is not None:
+            return self.image
+        side = math.isqrt(self.n_inputs)
+        return (side, side) if side * side == self.n_inputs and side >= MIN_IMAGE_SIDE else None
 
     @property
     def n_inputs(self) -> int:
@@ -249,4 +264,13 @@ def digits_dataset(seed: int | None = None) -> Dataset:
     inputs = tuple(f"px{row}_{col}" for row in range(DIGITS_SIDE) for col in range(DIGITS_SIDE))
     classes = tuple(map(str, range(10)))
     description = "8×8 images of handwritten digits (UCI, CC BY 4.0)"
-    return Dataset("digits", X, np.eye(10)[digit], description, "multiclass", classes, names=(inputs, classes))
+    return Dataset(
+        "digits",
+        X,
+        np.eye(10)[digit],
+        description,
+        "multiclass",
+        classes,
+        names=(inputs, classes),
+        image=(DIGITS_SIDE, DIGITS_SIDE),
+    )

@@ -218,7 +218,8 @@ class Run:
 def picture(model: MLP | None, train: Dataset, test: Dataset | None = None) -> str | None:
     """How a network can be drawn over its input space: ``"plane"`` (2 inputs: the decision
     boundary), ``"curve"`` (one numeric target on one input: the fitted curve over the data),
-    or None. ``model`` None: as the data alone allow."""
+    ``"image"`` (the inputs are an image's pixels and there is a hidden layer: each hidden
+    unit's incoming weights as an image), or None. ``model`` None: as the data alone allow."""
     inputs = {train.n_inputs} | ({test.n_inputs} if test is not None else set())
     if model is not None:
         inputs.add(model.layer_sizes[0])
@@ -227,6 +228,8 @@ def picture(model: MLP | None, train: Dataset, test: Dataset | None = None) -> s
     one_target = train.task == "regression" and train.n_outputs == 1
     if inputs == {1} and one_target and (model is None or model.layer_sizes[-1] == 1):
         return "curve"
+    if train.image_shape is not None and len(inputs) == 1 and (model is None or model.n_layers > 1):
+        return "image"
     return None
 
 

@@ -1,6 +1,6 @@
 """The decision-boundary panel: a 2-D network's output (or one hidden node's
 activation) painted over the input plane, with the data on top; for a regression on
-one input, the fitted curve over the data."""
+one input, the fitted curve over the data; for images, each hidden unit's weights as one."""
 
 from __future__ import annotations
 
@@ -15,13 +15,18 @@ from tui_mlp.core.run import picture
 from tui_mlp.render.boundary import DecisionBoundary
 from tui_mlp.render.fit import FitCurve
 from tui_mlp.render.graph import node_label
+from tui_mlp.render.images import WeightImages
+
+TITLES = {"curve": "Fitted curve", "image": "Weights as images"}
 
 
 class BoundaryView(Widget):
     """Paints ``DecisionBoundary`` to fit the panel: the ``after`` network's output over the
     plane of ``data``, or, while a graph panel's cursor is on a hidden node (``focused``: panel
     id, layer, index), that node's activation in that panel's network. For a regression on one
-    input it draws ``FitCurve``: the ``after`` network's fitted curve over the data."""
+    input it draws ``FitCurve``: the ``after`` network's fitted curve over the data. For an
+    image it draws ``WeightImages``: each first hidden unit's weights in the ``after`` network
+    as an image, the focused one enlarged."""
 
     before: reactive[MLP | None] = reactive(None)
     after: reactive[MLP | None] = reactive(None)
@@ -56,10 +61,17 @@ class BoundaryView(Widget):
             return None
         return layer, index
 
+    @property
+    def unit(self) -> int | None:
+        """The first hidden layer's unit a graph panel's cursor is on, over an image."""
+        if self.focused is None or self.kind != "image" or self.focused[1] != 1 or self.after is None:
+            return None
+        return self.focused[2] if self.focused[2] < self.after.layer_sizes[1] else None
+
     def watch_focused(self) -> None:
         node = self.node
-        if self.kind == "curve":
-            self.border_title = "Fitted curve"
+        if self.kind in TITLES:
+            self.border_title = TITLES[self.kind]
         elif node is None:
             self.border_title = "Decision boundary"
         else:
@@ -75,9 +87,13 @@ class BoundaryView(Widget):
         size, model, data = self.content_size, self.model, self.data
         kind = None if model is None or data is None else picture(model, *data)
         if kind is None or size.width < 4 or size.height < 2:
-            what = "fitted curve" if self.kind == "curve" else "decision boundary"
+            what = (TITLES.get(self.kind or "") or "decision boundary").lower()
             return Text(f"Train to see the {what}.", style="dim")
         assert model is not None and data is not None
+        if kind == "image":
+            shape = data[0].image_shape
+            assert shape is not None
+            return WeightImages(self.after or model, shape, focus=self.unit, ascii=self._ascii, height=size.height)
         if kind == "curve":
             return FitCurve(model, *data, ascii=self._ascii, width=size.width, height=size.height)
         return DecisionBoundary(model, *data, node=self.node, ascii=self._ascii, width=size.width, height=size.height)

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
 from tui_mlp.render.graph import layer_title, node_label
+from tui_mlp.render.images import sample_picture
 
 MAX_SHOWN = 24  # weights or samples listed before "… N more"
 MAX_INPUTS = 8  # a sample's inputs listed before "… N more" (a wide table's rows would take seconds to lay out)
@@ -81,7 +82,17 @@ def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
         samples.add_row(str(row), number(value), target, " ".join(map(write, inputs[:MAX_INPUTS])) + more)
     more = Text(_more(len(data.X)).strip(), style="dim")
     title = Text.assemble((f" {label(layer, index)} ", "bold reverse"), f" {layer_title(model, layer)}")
-    return Group(title, facts, samples, more)
+    return Group(title, facts, *first_image(model, data), samples, more)
+
+
+def first_image(model: MLP, data: Dataset) -> list[RenderableType]:
+    """For images of classes, sample 1 drawn, with the network's probability of each class."""
+    shape = data.image_shape
+    if shape is None or not data.classes or len(data.classes) != model.layer_sizes[-1]:
+        return []
+    probabilities = model.forward(data.X[:1])[0]
+    caption = Text("sample 1: the network's probability of each class (← the target)", style="dim")
+    return [caption, sample_picture(data.X[0], shape, probabilities, data.classes, int(data.labels()[0]))]
 
 
 class NodeDetails(VerticalScroll):
