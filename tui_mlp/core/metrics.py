@@ -45,6 +45,15 @@ def confusion(model: MLP, data: Dataset) -> np.ndarray:
     return np.bincount(data.labels() * count + predicted, minlength=count * count).reshape(count, count)
 
 
+def test_confusion(model: MLP, test: Dataset | None) -> np.ndarray | None:
+    """``confusion`` of ``model`` on the ``test`` split; None without one, for regression or
+    beyond MAX_CLASSES classes."""
+    if test is None or not test.is_classification or class_count(test) > MAX_CLASSES:
+        return None
+    with np.errstate(all="ignore"):
+        return confusion(model, test)
+
+
 def scores(model: MLP, train: Dataset, test: Dataset | None) -> list[tuple[str, float]]:
     """Train and test accuracy for classification; test loss for regression."""
     if train.is_classification:

@@ -15,7 +15,7 @@ from .datasets import Dataset
 from .diagnosis import Stuck, diagnose
 from .echo import shown
 from .memory import estimate_bytes, require_memory
-from .metrics import MAX_CLASSES, class_count, confusion, format_loss, format_score, scores
+from .metrics import format_loss, format_score, scores, test_confusion
 from .mlp import MLP
 from .optimizers import Optimizer
 from .params import check_fits, load_params, saved_scaling
@@ -166,12 +166,8 @@ class Run:
 
     def confusion(self, model: MLP | None = None) -> np.ndarray | None:
         """The confusion matrix of ``model`` (default: the trained one) on the test split (see
-        ``metrics.confusion``); None without one, for regression or beyond MAX_CLASSES classes."""
-        test = self.test
-        if test is None or not test.is_classification or class_count(test) > MAX_CLASSES:
-            return None
-        with np.errstate(all="ignore"):
-            return confusion(model or self.model, test)
+        ``metrics.test_confusion``); None without one, for regression or beyond MAX_CLASSES classes."""
+        return test_confusion(model or self.model, self.test)
 
     def summary(self, trained: MLP | None = None) -> dict[str, str]:
         """The run's settings, how it ended and the ``trained`` network's scores, as

@@ -16,6 +16,8 @@ from textual.widgets import Static
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
+from tui_mlp.core.metrics import class_names, test_confusion
+from tui_mlp.render.confusion import confusion_table
 from tui_mlp.render.graph import layer_title, node_label
 from tui_mlp.render.images import sample_picture
 
@@ -85,6 +87,14 @@ def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
     return Group(title, facts, *first_image(model, data), samples, more)
 
 
+def describe_output(model: MLP, layer: int, data: tuple[Dataset, Dataset | None], width: int) -> list[RenderableType]:
+    """Under an output neuron, the confusion matrix of ``model`` on the test split, if there is one."""
+    matrix = None if layer < model.n_layers else test_confusion(model, data[1])
+    if matrix is None or data[1] is None:
+        return []
+    return [Text(""), confusion_table(matrix, class_names(data[1]), width)]
+
+
 def first_image(model: MLP, data: Dataset) -> list[RenderableType]:
     """For images of classes, sample 1 drawn, with the network's probability of each class."""
     shape = data.image_shape
@@ -140,4 +150,6 @@ class NodeDetails(VerticalScroll):
             return
         where = "Before training" if panel == "before" else "After training"
         self.border_title = f"Node · {where}"
-        self.query_one(Static).update(describe_node(model, layer, index, self.data[0]))
+        described = describe_node(model, layer, index, self.data[0])
+        width = max(self.scrollable_content_region.width - 1, 20)
+        self.query_one(Static).update(Group(described, *describe_output(model, layer, self.data, width)))
