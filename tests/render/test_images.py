@@ -9,10 +9,11 @@ from rich.segment import Segment
 
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.run import picture
-from tui_mlp.core.specs import DataSpec
+from tui_mlp.core.run import Run, picture
+from tui_mlp.core.specs import DataSpec, TrainingSpec
 from tui_mlp.render.images import LEVELS, WeightImages, colour, levels, sample_picture
 from tui_mlp.render.images import picture as draw
+from tui_mlp.render.snapshot import snapshot_renderable
 from tui_mlp.render.text import render_text
 
 
@@ -88,3 +89,16 @@ def test_a_square_number_of_features_from_4x4_is_an_image(features: int, shape: 
 def test_digits_are_8x8_images() -> None:
     train, _ = DataSpec("digits").prepare(0)
     assert train.image_shape == (8, 8) and picture(None, train) == "image"
+
+
+def test_a_snapshot_of_digits_draws_the_weights_as_images() -> None:
+
+    run = Run.create(TrainingSpec(hidden=(6,), epochs=5), DataSpec("digits"), 0)
+    run.fit()
+    data = (run.train, run.test)
+    text = render_text(snapshot_renderable(run.before, run.model, run.result.losses, run.summary(), data=data), 160)
+    assert "Weights as images" in text and "h1       h2       h3       h4       h5       h6" in text
+    colour_text = render_text(
+        snapshot_renderable(run.before, run.model, run.result.losses, {}, data=data, color=True), 160
+    )
+    assert "▀" in colour_text

@@ -21,10 +21,11 @@ from tui_mlp.core.run import picture
 
 from . import palette
 from .ascii import AsciiOnly
-from .boundary import DecisionBoundary, Picture
+from .boundary import DecisionBoundary
 from .chart import loss_chart_text
 from .fit import FitCurve
 from .graph import Names
+from .images import WeightImages
 from .layout import ranked
 from .network import NetworkDiagram
 from .table import WeightTable
@@ -69,7 +70,8 @@ def snapshot_renderable(
     the loss chart and a ``key: value`` settings block, at most ``width`` wide, as
     ``view`` says (log scale, weight tables, boundary). With 2-D ``data`` (train, test)
     and a trained network, the after-training decision boundary (a regression on one
-    input: the fitted curve) sits beside the loss chart (below it when narrow). With
+    input: the fitted curve; an image: each hidden unit's weights as one) sits beside the loss
+    chart (below it when narrow). With
     ``ascii``, every character is 7-bit ASCII."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
     shown = Neurons(ranked(before), data[0].names if data else None)  # the same neurons, called alike
@@ -88,7 +90,7 @@ def snapshot_renderable(
         graphs = Group(diagrams[0], Text(""), diagrams[1])
     summary = Text("\n".join(f"{key}: {value}" for key, value in settings.items()))
     tail = (Text(""), Text("Settings", style="bold"), summary)
-    boundary: Picture | None = None
+    boundary: RenderableType | None = None
     beside = width >= SIDE_BY_SIDE_WIDTH
     kind = picture(after, *data) if view.boundary and data is not None and after is not None else None
     if kind is not None:
@@ -96,6 +98,11 @@ def snapshot_renderable(
         size = dict(ascii=ascii, width=min(BOUNDARY_WIDTH, width), height=BOUNDARY_HEIGHT)
         if kind == "plane":
             boundary = DecisionBoundary(after, *data, title="Decision boundary", **size)
+        elif kind == "image":
+            # without colour, shades: a half block would carry nothing (the sign then shows only in colour)
+            shape, shaded = data[0].image_shape or (0, 0), ascii or not color
+            images = WeightImages(after, shape, ascii=shaded, height=BOUNDARY_HEIGHT - 1)
+            boundary = Group(Text("Weights as images", style=palette.TITLE), images)
         else:
             boundary = FitCurve(after, *data, title="Fitted curve", **size)
     chart_width = width - BOUNDARY_WIDTH - GUTTER if boundary is not None and beside else width
