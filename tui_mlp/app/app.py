@@ -23,7 +23,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, HelpPanel, Select, Static
+from textual.widgets import Footer, Header, Select, Static
 
 from tui_mlp.core import MLP
 from tui_mlp.core.csvdata import DataError
@@ -101,6 +101,7 @@ class MLPApp(AsciiCapableApp):
         self.exit_guard = ExitGuard(self, self._cancel_run)  # SIGTERM/SIGHUP/SIGINT end the app, always
 
     def compose(self) -> ComposeResult:
+        self._size_classes()
         yield Header()
         yield ControlBar(self.settings)
         with Vertical(id="main"):
@@ -116,6 +117,18 @@ class MLPApp(AsciiCapableApp):
             yield StatusLine(id="status", timing=self.timing).data_bind(MLPApp.status)
         yield Static(TOO_SMALL, id="too-small")
         yield Footer()
+
+    def _size_classes(self) -> None:
+        """Give the screen its breakpoints' classes before the widgets are first styled:
+        Textual adds them on the screen's first Resize, after the first frame, and then
+        restyles and lays out every widget again."""
+        classes = {name: False for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS}
+        for length, breakpoints in (
+            (self.size.width, self.HORIZONTAL_BREAKPOINTS),
+            (self.size.height, self.VERTICAL_BREAKPOINTS),
+        ):
+            classes[max(point for point in breakpoints if length >= point[0])[1]] = True
+        self.screen.update_classes(classes)
 
     def on_mount(self) -> None:
         self.exit_guard.install()
@@ -176,7 +189,7 @@ class MLPApp(AsciiCapableApp):
     def action_cancel(self) -> None:
         """Close the Keys panel (from the command palette) if it is open, else cancel the run;
         its finished message reports "cancelled"."""
-        if self.screen.query(HelpPanel):
+        if self.screen.query("HelpPanel"):  # by name: its module imports Markdown (20 ms at start)
             self.action_hide_help_panel()
             return
         self.status = self.live.cancel(self.run_state, self.status)
