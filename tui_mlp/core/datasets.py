@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from .choices import MAX_SAMPLES
+
 DEFAULT_SAMPLES = 200
 DEFAULT_NOISE = 0.1
-MAX_SAMPLES = 100_000
 
 
 @dataclass(frozen=True)
