@@ -6,6 +6,10 @@ panels are bound to (``data_bind``):
 points and node details come from), ``focused_node``, ``status`` and
 ``show_boundary``. Handlers only set them; no panel is repainted by hand.
 Training runs in ``live``, files in ``files``, the loaded network in ``session``.
+
+The first frame needs only Textual and the widgets: the data the panels preview
+(NumPy, the engine) and the loss chart's plot (plotext) come just after it, the
+renderers with the first network.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
@@ -25,18 +29,13 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Select, Static
 
-from tui_mlp.core import MLP
-from tui_mlp.core.csvdata import DataError
-from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.params import ParamsError
-from tui_mlp.core.run import Loaded
+from tui_mlp.core.errors import DataError, ParamsError
 from tui_mlp.core.specs import Settings
 
 from .ascii import AsciiCapableApp
 from .commands import MLPCommands, with_screenshot
 from .files import Files
 from .keys import APP_KEYS
-from .live import LiveRun, LiveTraining
 from .messages import NodeBlurred, NodeFocused, TrainingReport, TrainRequested
 from .screens.help import HelpScreen
 from .session import Session, loaded_note
@@ -48,6 +47,15 @@ from .widgets.network_view import NetworkView
 from .widgets.node_details import NodeDetails
 from .widgets.panels import Panels
 from .widgets.status import RunStatus, StatusLine
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tui_mlp.core import MLP
+    from tui_mlp.core.datasets import Dataset
+    from tui_mlp.core.run import Loaded
+
+    from .live import LiveRun, LiveTraining
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 START_TEXT = "Press Enter or Train to build a network and train it."
@@ -74,7 +82,7 @@ class MLPApp(AsciiCapableApp):
     run_state: var[LiveRun | None] = var(None, init=False)
     before: var[MLP | None] = var(None, init=False)
     after_model: var[MLP | None] = var(None, init=False)
-    losses: var[np.ndarray] = var(np.empty(0), always_update=True, init=False)
+    losses: var[np.ndarray | tuple[()]] = var((), always_update=True, init=False)  # (): none yet
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True, init=False)
     focused_node: var[tuple[str, int, int] | None] = var(None, init=False)
     status: var[RunStatus | str] = var(START_TEXT, init=False)
@@ -96,7 +104,6 @@ class MLPApp(AsciiCapableApp):
         self.session = Session(loaded)
         self.ascii = ascii
         self.files = Files(self, files)
-        self.live = LiveTraining(self, lambda: all(view.painted for view in self.query(NetworkView)))
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
         self.exit_guard = ExitGuard(self, self._cancel_run)  # SIGTERM/SIGHUP/SIGINT end the app, always
 
@@ -130,16 +137,27 @@ class MLPApp(AsciiCapableApp):
             classes[max(point for point in breakpoints if length >= point[0])[1]] = True
         self.screen.update_classes(classes)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        """Show the loaded network, or, once the first frame is on screen, preview the data the
+        dataset field names (this loads NumPy). The app takes keys after that, as if the data
+        had been there from the start."""
         self.exit_guard.install()
         self.query_one("#hidden").focus()
         if self.session.loaded is not None:
-            self.open(self.session.loaded)
+            self.open(self.session.loaded)  # (NumPy is loaded: the network is in memory)
         else:
+            await self.screen.wait_for_refresh()
             self._preview()
         # The modules and widgets live as long as the app: keep them out of the cyclic
         # garbage collector's full passes, which otherwise stall a key press for 50+ ms.
         self.call_after_refresh(gc.freeze)
+
+    @cached_property
+    def live(self) -> LiveTraining:
+        """The training worker's control; its module loads the engine, on first use."""
+        from .live import LiveTraining
+
+        return LiveTraining(self, lambda: all(view.painted for view in self.query(NetworkView)))
 
     def on_unmount(self) -> None:
         self._cancel_run()  # however the app ends, a waiting or training worker stops
@@ -172,7 +190,7 @@ class MLPApp(AsciiCapableApp):
             self.notify(str(error), title="Cannot train", severity="error")
             return
         self.run_state = run
-        self.before, self.after_model, self.losses = run.before, run.before.copy(), np.empty(0)
+        self.before, self.after_model, self.losses = run.before, run.before.copy(), ()
         self.data = run.train, run.test
         self.status = RunStatus(run.origin, run.training.epochs)
         self.live.start(run, cpu)  # the worker starts training once the new run is on screen
@@ -220,7 +238,7 @@ class MLPApp(AsciiCapableApp):
         self._cancel_run()
         self.session.loaded, self.run_state = loaded, None
         self.query_one(ControlBar).show_loaded(loaded)
-        self.before, self.after_model, self.losses = loaded.model, loaded.model.copy(), np.empty(0)
+        self.before, self.after_model, self.losses = loaded.model, loaded.model.copy(), ()
         self._preview()
         self.status = loaded_note(loaded)
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from textual.message import Message
 
-from tui_mlp.core import TrainResult
-from tui_mlp.core.run import Run
-from tui_mlp.core.specs import Settings
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tui_mlp.core import TrainResult
+    from tui_mlp.core.run import Run
+    from tui_mlp.core.specs import Settings
 
 
 @dataclass

@@ -1,22 +1,25 @@
-"""How well a network does on a dataset."""
+"""How well a network does on a dataset, and the formats its numbers are shown in
+(these without NumPy: the status line shows them)."""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from .datasets import Dataset, label_indices
-from .mlp import MLP
+if TYPE_CHECKING:
+    from .datasets import Dataset
+    from .mlp import MLP
 
 
 def accuracy(model: MLP, data: Dataset) -> float:
     """Fraction of samples whose predicted class (all outputs, for
     multi-output binary targets) is right; classification datasets only."""
+    from .datasets import label_indices
+
     if not data.is_classification:
         raise ValueError(f"accuracy needs a classification dataset; {data.name!r} is regression")
     predicted = label_indices(model.forward(data.X), data.task)
-    return float(np.mean(predicted == data.labels()))
+    return float((predicted == data.labels()).mean())
 
 
 def scores(model: MLP, train: Dataset, test: Dataset | None) -> list[tuple[str, float]]:

@@ -4,17 +4,16 @@ one input, the fitted curve over the data."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import RenderableType
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui_mlp.core import MLP
-from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.run import picture
-from tui_mlp.render.boundary import DecisionBoundary
-from tui_mlp.render.fit import FitCurve
-from tui_mlp.render.graph import node_label
+if TYPE_CHECKING:
+    from tui_mlp.core import MLP
+    from tui_mlp.core.datasets import Dataset
 
 
 class BoundaryView(Widget):
@@ -43,7 +42,11 @@ class BoundaryView(Widget):
     @property
     def kind(self) -> str | None:
         """What the data allow: ``"plane"``, ``"curve"`` or None (see ``core.run.picture``)."""
-        return None if self.data is None else picture(None, *self.data)
+        if self.data is None:
+            return None
+        from tui_mlp.core.run import picture  # the engine (loaded with the data)
+
+        return picture(None, *self.data)
 
     @property
     def node(self) -> tuple[int, int] | None:
@@ -64,6 +67,8 @@ class BoundaryView(Widget):
             self.border_title = "Decision boundary"
         else:
             assert self.focused is not None and self.model is not None
+            from tui_mlp.render.graph import node_label
+
             panel = "Before training" if self.focused[0] == "before" else "After training"
             names = self.data[0].names if self.data else None
             self.border_title = f"{node_label(self.model.layer_sizes, *node, names)} activation · {panel}"
@@ -73,11 +78,17 @@ class BoundaryView(Widget):
 
     def render(self) -> RenderableType:
         size, model, data = self.content_size, self.model, self.data
-        kind = None if model is None or data is None else picture(model, *data)
-        if kind is None or size.width < 4 or size.height < 2:
-            what = "fitted curve" if self.kind == "curve" else "decision boundary"
-            return Text(f"Train to see the {what}.", style="dim")
-        assert model is not None and data is not None
-        if kind == "curve":
-            return FitCurve(model, *data, ascii=self._ascii, width=size.width, height=size.height)
-        return DecisionBoundary(model, *data, node=self.node, ascii=self._ascii, width=size.width, height=size.height)
+        if model is not None and data is not None and size.width >= 4 and size.height >= 2:
+            from tui_mlp.core.run import picture  # the engine and the renderers: once there is a network
+            from tui_mlp.render.boundary import DecisionBoundary
+            from tui_mlp.render.fit import FitCurve
+
+            kind = picture(model, *data)
+            if kind == "curve":
+                return FitCurve(model, *data, ascii=self._ascii, width=size.width, height=size.height)
+            if kind == "plane":
+                return DecisionBoundary(
+                    model, *data, node=self.node, ascii=self._ascii, width=size.width, height=size.height
+                )
+        what = "fitted curve" if self.kind == "curve" else "decision boundary"
+        return Text(f"Train to see the {what}.", style="dim")
