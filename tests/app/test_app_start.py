@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 from app_helpers import SIZE, app_test, make_app, region_text, screen_text, train_to_end
 
@@ -91,3 +93,32 @@ async def test_long_lived_objects_are_kept_out_of_full_collections_while_running
         await pilot.pause()
         assert gc.get_freeze_count() > 10_000
     assert gc.get_freeze_count() == 0
+
+
+FIRST_FRAME = """
+import asyncio, sys
+from textual.app import App
+from tui_mlp import cli
+from tui_mlp.app import MLPApp
+
+loaded = []  # the heavy modules loaded when each frame is written
+write = App._display
+def spy(app, screen, renderable):
+    loaded.append(sorted(name for name in ("numpy", "plotext", "tui_mlp.core.mlp") if name in sys.modules))
+    write(app, screen, renderable)
+App._display = spy
+
+async def run(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+MLPApp.run = lambda app: asyncio.run(run(app))
+cli.main(["--seed", "0"])
+print(loaded[0], loaded[-1])
+"""
+
+
+def test_the_first_frame_comes_before_numpy_and_plotext() -> None:
+    """`tui-mlp` draws its first frame with Textual and the widgets alone; NumPy, the engine
+    and plotext load just after it (the data preview, the loss chart's plot)."""
+    done = subprocess.run([sys.executable, "-c", FIRST_FRAME], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] ['numpy', 'plotext', 'tui_mlp.core.mlp']"
