@@ -56,7 +56,7 @@ async def test_80x24_is_usable() -> None:
         await pilot.pause()
         chart = region_text(app, "#loss").splitlines()
         y_labels = [line.split("┤")[0].strip("│ ") for line in chart if "┤" in line]
-        assert len(y_labels) == 3 and y_labels[-1] == "0.00", "\n".join(chart)  # top, middle, bottom of 3 plot rows
+        assert len(y_labels) == 4 and y_labels[-1] == "0.00", "\n".join(chart)  # one to each of 4 plot rows
 
 
 @app_test
