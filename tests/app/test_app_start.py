@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import subprocess
 import sys
 
@@ -93,6 +94,20 @@ async def test_long_lived_objects_are_kept_out_of_full_collections_while_running
         await pilot.pause()
         assert gc.get_freeze_count() > 10_000
     assert gc.get_freeze_count() == 0
+
+
+@app_test
+async def test_a_big_layer_fills_the_graph_panels_at_200x60() -> None:
+    """2,000 hidden neurons at 200×60: each graph panel lists as many as its rows allow,
+    less its column titles, the '⋮ N more' line, the legend and at most one spare row."""
+    app = make_app(seed=0, dataset="spiral", hidden="2000", epochs=1)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await train_to_end(pilot)
+        for panel in ("#before", "#after"):
+            rows = app.query_one(panel).region.height - 2  # inside its border
+            text = region_text(app, panel)
+            shown = len(re.findall(r"\bh\d+ b=", text))
+            assert shown >= rows - 4 and f"⋮ {2000 - shown} more" in text, f"{shown} of {rows} rows\n{text}"
 
 
 FIRST_FRAME = """
