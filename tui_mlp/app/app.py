@@ -15,6 +15,7 @@ renderers with the first network.
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from collections.abc import Iterable
 from functools import cached_property
@@ -104,6 +105,7 @@ class MLPApp(AsciiCapableApp):
         self.session = Session(loaded)
         self.ascii = ascii
         self.files = Files(self, files)
+        self._frozen_renderers = False  # see _freeze
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
         self.exit_guard = ExitGuard(self, self._cancel_run)  # SIGTERM/SIGHUP/SIGINT end the app, always
 
@@ -148,9 +150,14 @@ class MLPApp(AsciiCapableApp):
         else:
             await self.screen.wait_for_refresh()
             self._preview()
-        # The modules and widgets live as long as the app: keep them out of the cyclic
-        # garbage collector's full passes, which otherwise stall a key press for 50+ ms.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._freeze)
+
+    def _freeze(self) -> None:
+        """The modules and widgets live as long as the app: keep them out of the cyclic garbage
+        collector's full passes, which otherwise stall a key press for 50+ ms. At start, and
+        once more after the first network is drawn, with the renderers it loaded."""
+        gc.freeze()
+        self._frozen_renderers = "tui_mlp.render.network" in sys.modules
 
     @cached_property
     def live(self) -> LiveTraining:
@@ -194,6 +201,8 @@ class MLPApp(AsciiCapableApp):
         self.data = run.train, run.test
         self.status = RunStatus(run.origin, run.training.epochs)
         self.live.start(run, cpu)  # the worker starts training once the new run is on screen
+        if not self._frozen_renderers:
+            self.call_after_refresh(self._freeze)
 
     @on(TrainingReport)
     def _report(self, message: TrainingReport) -> None:
