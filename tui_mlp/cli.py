@@ -1,5 +1,8 @@
 """The command line: ``tui-mlp`` (the app), ``tui-mlp train`` (headless),
-``tui-mlp explain`` (one backprop step on paper), ``tui-mlp datasets`` and ``tui-mlp serve``."""
+``tui-mlp explain`` (one backprop step on paper), ``tui-mlp datasets`` and ``tui-mlp serve``.
+
+Reading the flags needs no NumPy: the commands load the engine where they use it, so the
+app draws its first screen before NumPy is loaded (see ``app.app``)."""
 
 from __future__ import annotations
 
@@ -11,21 +14,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import numpy as np
-
-from .core import MLP, TrainControl, TrainResult
-from .core.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .core.csvdata import DataError
-from .core.datasets import DATASETS, load_dataset
+from .core.choices import DATASET_NAMES, HIDDEN_ACTIVATIONS, LOSSES, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from .core.echo import counted
+from .core.errors import DataError, ParamsError
 from .core.files import check_output_path, same_file
-from .core.losses import LOSSES, get_loss
-from .core.memory import ADVICE
 from .core.metrics import class_names, format_loss, format_scores, format_seed_loss
-from .core.optimizers import OPTIMIZERS
-from .core.params import ParamsError, save_params
 from .core.parse import (
     parse_activation,
     parse_auto_learning_rate,
@@ -45,7 +40,6 @@ from .core.parse import (
     parse_weight_decay,
     parse_width,
 )
-from .core.run import Loaded, Run, SizeError
 from .core.specs import (
     AUTO,
     AUTO_EPOCHS_RULE,
@@ -56,9 +50,15 @@ from .core.specs import (
     Settings,
     TrainingSpec,
 )
-from .core.trainer import Progress, StopReason
 from .stop_signals import Interrupted, StopSignals
 from .version import __version__
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .core import MLP, TrainResult
+    from .core.run import Loaded, Run
+    from .core.trainer import Progress
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -182,7 +182,7 @@ def _add_fit_flags(fit: argparse._ArgumentGroup) -> None:
 
 def _add_data_flags(data: argparse._ArgumentGroup) -> None:
     """A built-in dataset (its size and noise) or a CSV table, and the test split."""
-    data.add_argument("--dataset", choices=list(DATASETS), default=DATA.dataset, help="built-in dataset")
+    data.add_argument("--dataset", choices=list(DATASET_NAMES), default=DATA.dataset, help="built-in dataset")
     data.add_argument("--samples", type=_flag_type(parse_samples), metavar="N", help="generated datasets: samples")
     data.add_argument("--noise", type=_flag_type(parse_noise), metavar="X", help="generated datasets: noise level")
     data.add_argument("--data", metavar="FILE.csv", help="train on a CSV table (header row required)")
@@ -321,6 +321,8 @@ def specs_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tup
     if bool(args.data) != bool(args.target):
         parser.error("--data and --target go together: --data FILE.csv --target COLUMN")
     if args.output != AUTO and args.loss != AUTO:
+        from .core.losses import get_loss
+
         try:
             get_loss(args.loss, args.output)
         except ValueError as error:
@@ -345,6 +347,8 @@ def build_run(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) 
     """The run the flags describe: ``--load``'s network or a new one from ``--seed``
     (ValueError, DataError or ParamsError otherwise, and ValueError if training it
     would need more memory than there is)."""
+    from .core.run import Loaded, Run, SizeError
+
     loaded = Loaded.read(args.load) if args.load else None
     try:
         run = Run.create(training, data, args.seed, loaded)
@@ -355,6 +359,8 @@ def build_run(args: argparse.Namespace, training: TrainingSpec, data: DataSpec) 
 
 
 def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .core.trainer import StopReason
+
     training, data = specs_from(args, parser)
     _check_outputs(args, parser)
     try:
@@ -457,6 +463,9 @@ def _save(path: str, run: Run) -> int:
     """Write the trained parameters to ``path``, unless training diverged or was
     cancelled before its first epoch (the file keeps what it had); the exit status.
     A run of 0 epochs (an evaluation) saves the network as it is."""
+    from .core.params import save_params
+    from .core.trainer import StopReason
+
     result = run.result
     assert result is not None
     if result.reason is StopReason.DIVERGED or (result.reason is StopReason.CANCELLED and result.epochs_run == 0):
@@ -494,6 +503,8 @@ def _write_snapshot(args: argparse.Namespace, run: Run) -> int:
 
 
 def _train_with_progress(run: Run) -> TrainResult:
+    from .core import TrainControl
+
     control = TrainControl()
     epochs = run.training.epochs
     with STOP.cancelling(control), _progress_reporter(epochs) as report:
@@ -508,6 +519,8 @@ def _train_with_progress(run: Run) -> TrainResult:
 def _headless(args: argparse.Namespace, command: Callable[[argparse.Namespace, argparse.ArgumentParser], int]) -> int:
     """``tui-mlp train`` or ``explain``, ended by a stop signal or by running out of memory with one line,
     not a traceback."""
+    from .core.memory import ADVICE  # (imported before memory can run out)
+
     try:
         with STOP.installed():
             status = command(args, args.command_parser)
@@ -544,6 +557,8 @@ def format_parameters(when: str, model: MLP, *, limit: int | None = PRINTED) -> 
     """Every weight matrix and bias vector as the seed script printed them (NumPy's format),
     each cut to its first ``limit`` rows and columns (None: all of it) with a line saying
     how many more there are; the same rule for every size."""
+    import numpy as np
+
     names = [f"hidden layer {i + 1}" for i in range(model.n_layers - 1)] + ["output layer"]
     lines = [f"{when} weights and biases:"]
     cut = False
@@ -581,7 +596,11 @@ def app_start(args: argparse.Namespace, parser: argparse.ArgumentParser) -> AppS
     """What the flags open the app with, ``--load``'s file and ``--data``'s table checked
     (ParamsError, DataError or ValueError otherwise, so nothing bad waits inside the app)."""
     training, data = specs_from(args, parser)
-    loaded = Loaded.read(args.load) if args.load else None
+    loaded = None
+    if args.load:
+        from .core.run import Loaded
+
+        loaded = Loaded.read(args.load)
     if data.csv_file:
         data.prepare(0, loaded.scaling if loaded else None)
     files = Path(args.files) if args.files is not None else None
@@ -604,7 +623,9 @@ def app_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 def datasets_command() -> int:
     """Print the built-in datasets: name, shapes, task, description."""
-    for name in DATASETS:
+    from .core.datasets import load_dataset
+
+    for name in DATASET_NAMES:
         data = load_dataset(name, seed=0)
         shape = f"{len(data.X)}×{data.n_inputs} → {data.n_outputs}"
         print(f"{name:<10} {shape:<14} {data.task:<11} {data.description}")

@@ -8,8 +8,10 @@ import contextlib
 import signal
 import socket
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from .core import TrainControl
+if TYPE_CHECKING:
+    from .core import TrainControl
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C, kill, a closed terminal
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import re
+import subprocess
+import sys
 
 from app_helpers import SIZE, app_test, make_app, region_text, screen_text, train_to_end
 
@@ -54,7 +57,7 @@ async def test_80x24_is_usable() -> None:
         await pilot.pause()
         chart = region_text(app, "#loss").splitlines()
         y_labels = [line.split("┤")[0].strip("│ ") for line in chart if "┤" in line]
-        assert len(y_labels) == 3 and y_labels[-1] == "0.00", "\n".join(chart)  # top, middle, bottom of 3 plot rows
+        assert len(y_labels) == 4 and y_labels[-1] == "0.00", "\n".join(chart)  # one to each of 4 plot rows
 
 
 @app_test
@@ -91,3 +94,46 @@ async def test_long_lived_objects_are_kept_out_of_full_collections_while_running
         await pilot.pause()
         assert gc.get_freeze_count() > 10_000
     assert gc.get_freeze_count() == 0
+
+
+@app_test
+async def test_a_big_layer_fills_the_graph_panels_at_200x60() -> None:
+    """2,000 hidden neurons at 200×60: each graph panel lists as many as its rows allow,
+    less its column titles, the '⋮ N more' line, the legend and at most one spare row."""
+    app = make_app(seed=0, dataset="spiral", hidden="2000", epochs=1)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await train_to_end(pilot)
+        for panel in ("#before", "#after"):
+            rows = app.query_one(panel).region.height - 2  # inside its border
+            text = region_text(app, panel)
+            shown = len(re.findall(r"\bh\d+ b=", text))
+            assert shown >= rows - 4 and f"⋮ {2000 - shown} more" in text, f"{shown} of {rows} rows\n{text}"
+
+
+FIRST_FRAME = """
+import asyncio, sys
+from textual.app import App
+from tui_mlp import cli
+from tui_mlp.app import MLPApp
+
+loaded = []  # the heavy modules loaded when each frame is written
+write = App._display
+def spy(app, screen, renderable):
+    loaded.append(sorted(name for name in ("numpy", "plotext", "tui_mlp.core.mlp") if name in sys.modules))
+    write(app, screen, renderable)
+App._display = spy
+
+async def run(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+MLPApp.run = lambda app: asyncio.run(run(app))
+cli.main(["--seed", "0"])
+print(loaded[0], loaded[-1])
+"""
+
+
+def test_the_first_frame_comes_before_numpy_and_plotext() -> None:
+    """`tui-mlp` draws its first frame with Textual and the widgets alone; NumPy, the engine
+    and plotext load just after it (the data preview, the loss chart's plot)."""
+    done = subprocess.run([sys.executable, "-c", FIRST_FRAME], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] ['numpy', 'plotext', 'tui_mlp.core.mlp']"

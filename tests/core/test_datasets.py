@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from tui_mlp.core import datasets
+from tui_mlp.core.choices import DATASET_NAMES
 from tui_mlp.core.datasets import Dataset, load_dataset, register
+
+
+def test_the_flags_and_fields_offer_the_registered_datasets_in_order():
+    assert tuple(datasets.DATASETS) == DATASET_NAMES  # choices.py names them for the light modules
 
 
 def test_unknown_dataset_is_refused_naming_the_choices():

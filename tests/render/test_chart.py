@@ -17,19 +17,29 @@ def is_braille(char: str) -> bool:
 
 def assert_line_inside_frame(text: str, width: int) -> None:
     """Every plotted braille cell lies strictly between the frame's left and right
-    borders, on a row between its top and bottom; no line is wider than ``width``."""
+    borders, on a row between its top and bottom; no line is wider than ``width``.
+    A short chart's frame has no top line and no right side: there the plot's rows are
+    those on its left axis, and its right edge is the bottom axis' end."""
     lines = text.splitlines()
     assert max(map(len, lines)) <= width
-    top = next(i for i, line in enumerate(lines) if "┌" in line)
     bottom = next(i for i, line in enumerate(lines) if "└" in line)
-    left, right = lines[top].index("┌"), lines[top].index("┐")
-    assert lines[bottom].index("└") == left and lines[bottom].rindex("┘") == right
+    left = lines[bottom].index("└")
+    framed = any("┌" in line for line in lines)
+    if framed:
+        top = next(i for i, line in enumerate(lines) if "┌" in line)
+        right = lines[top].index("┐")
+        assert lines[top].index("┌") == left and lines[bottom].rindex("┘") == right
+    else:
+        top = next(i for i, line in enumerate(lines) if len(line) > left and line[left] in "┤│") - 1
+        right = len(lines[bottom].rstrip())
     plotted = [(y, x) for y, line in enumerate(lines) for x, char in enumerate(line) if is_braille(char)]
     assert plotted, "nothing plotted"
     for y, x in plotted:
         assert top < y < bottom and left < x < right, f"braille at row {y}, column {x}: outside the frame\n{text}"
     for line in lines[top + 1 : bottom]:
-        assert line[right] == "│", f"right border broken\n{text}"
+        assert line[left] in "┤│", f"left axis broken\n{text}"
+        if framed:
+            assert line[right] == "│", f"right border broken\n{text}"
 
 
 @pytest.mark.parametrize("epochs", [1, 2, 10, 10_000, 1_000_000])
@@ -71,13 +81,14 @@ def frame_rows(text: str) -> list[str]:
     return lines[top + 1 : bottom]
 
 
-def test_a_short_chart_gives_its_title_and_axis_label_rows_to_the_plot() -> None:
-    """At the 6 rows an 80×24 terminal leaves, three rows plot, labelled top to bottom."""
+def test_a_short_chart_gives_its_title_axis_label_and_top_frame_rows_to_the_plot() -> None:
+    """At the 6 rows an 80×24 terminal leaves, four rows plot, labelled top to bottom."""
     text = loss_chart_text(LOSSES, 48, 6)
     lines = text.splitlines()
-    assert len(lines) == 6 and "┌" in lines[0] and "epoch" not in text and "last" not in text
-    assert [row.split("┤")[0].strip() for row in frame_rows(text)] == ["0.50", "0.25", "0.00"]
-    assert lines[-1].split() == ["1", "2,501", "5,000", "7,500", "10,000"]
+    assert len(lines) == 6 and "┌" not in text and "epoch" not in text and "last" not in text
+    assert [row.split("┤")[0].strip() for row in lines[:4]] == ["0.50", "0.34", "0.17", "0.00"]
+    assert "└" in lines[4] and lines[-1].split() == ["1", "2,501", "5,000", "7,500", "10,000"]
+    assert_line_inside_frame(text, 48)
 
 
 @pytest.mark.parametrize(

@@ -6,43 +6,41 @@ panels are bound to (``data_bind``):
 points and node details come from), ``focused_node``, ``status`` and
 ``show_boundary``. Handlers only set them; no panel is repainted by hand.
 Training runs in ``live``, files in ``files``, the loaded network in ``session``.
+
+The first frame needs only Textual and the widgets: the data the panels preview
+(NumPy, the engine) and the loss chart's plot (plotext) come just after it, the
+renderers with the first network.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-from rich.console import RenderableType
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, HelpPanel, Select, Static
+from textual.widgets import Footer, Header, Select, Static
 
-from tui_mlp.core import MLP
-from tui_mlp.core.csvdata import DataError
-from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.params import ParamsError
-from tui_mlp.core.run import Loaded
+from tui_mlp.core.errors import DataError, ParamsError
 from tui_mlp.core.specs import Settings
 
 from .ascii import AsciiCapableApp
 from .commands import MLPCommands, with_screenshot
 from .files import Files
-from .keys import APP_KEYS
-from .live import LiveRun, LiveTraining
+from .keys import APP_KEYS, BACKPROP_KEYS
 from .messages import ChainRule, NodeBlurred, NodeFocused, TrainingReport, TrainRequested
 from .screens.help import HelpScreen
 from .session import Session, loaded_note
 from .signals import ExitGuard
-from .widgets.backprop_view import BACKPROP_KEYS
 from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
 from .widgets.loss_chart import LossChart
@@ -50,6 +48,16 @@ from .widgets.network_view import NetworkView
 from .widgets.node_details import NodeDetails
 from .widgets.panels import Panels
 from .widgets.status import RunStatus, StatusLine
+
+if TYPE_CHECKING:
+    import numpy as np
+    from rich.console import RenderableType
+
+    from tui_mlp.core import MLP
+    from tui_mlp.core.datasets import Dataset
+    from tui_mlp.core.run import Loaded
+
+    from .live import LiveRun, LiveTraining
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 START_TEXT = "Press Enter or Train to build a network and train it."
@@ -76,7 +84,7 @@ class MLPApp(AsciiCapableApp):
     run_state: var[LiveRun | None] = var(None, init=False)
     before: var[MLP | None] = var(None, init=False)
     after_model: var[MLP | None] = var(None, init=False)
-    losses: var[np.ndarray] = var(np.empty(0), always_update=True, init=False)
+    losses: var[np.ndarray | tuple[()]] = var((), always_update=True, init=False)  # (): none yet
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True, init=False)
     focused_node: var[tuple[str, int, int] | None] = var(None, init=False)
     equations: var[RenderableType | None] = var(None, init=False)  # the backprop view's neuron, worked out
@@ -99,11 +107,12 @@ class MLPApp(AsciiCapableApp):
         self.session = Session(loaded)
         self.ascii = ascii
         self.files = Files(self, files)
-        self.live = LiveTraining(self, lambda: all(view.painted for view in self.query(NetworkView)))
+        self._frozen_renderers = False  # see _freeze
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
         self.exit_guard = ExitGuard(self, self._cancel_run)  # SIGTERM/SIGHUP/SIGINT end the app, always
 
     def compose(self) -> ComposeResult:
+        self._size_classes()
         yield Header()
         yield ControlBar(self.settings)
         with Vertical(id="main"):
@@ -125,16 +134,44 @@ class MLPApp(AsciiCapableApp):
         yield Static(TOO_SMALL, id="too-small")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def _size_classes(self) -> None:
+        """Give the screen its breakpoints' classes before the widgets are first styled:
+        Textual adds them on the screen's first Resize, after the first frame, and then
+        restyles and lays out every widget again."""
+        classes = {name: False for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS}
+        for length, breakpoints in (
+            (self.size.width, self.HORIZONTAL_BREAKPOINTS),
+            (self.size.height, self.VERTICAL_BREAKPOINTS),
+        ):
+            classes[max(point for point in breakpoints if length >= point[0])[1]] = True
+        self.screen.update_classes(classes)
+
+    async def on_mount(self) -> None:
+        """Show the loaded network, or, once the first frame is on screen, preview the data the
+        dataset field names (this loads NumPy). The app takes keys after that, as if the data
+        had been there from the start."""
         self.exit_guard.install()
         self.query_one("#hidden").focus()
         if self.session.loaded is not None:
-            self.open(self.session.loaded)
+            self.open(self.session.loaded)  # (NumPy is loaded: the network is in memory)
         else:
+            await self.screen.wait_for_refresh()
             self._preview()
-        # The modules and widgets live as long as the app: keep them out of the cyclic
-        # garbage collector's full passes, which otherwise stall a key press for 50+ ms.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._freeze)
+
+    def _freeze(self) -> None:
+        """The modules and widgets live as long as the app: keep them out of the cyclic garbage
+        collector's full passes, which otherwise stall a key press for 50+ ms. At start, and
+        once more after the first network is drawn, with the renderers it loaded."""
+        gc.freeze()
+        self._frozen_renderers = "tui_mlp.render.network" in sys.modules
+
+    @cached_property
+    def live(self) -> LiveTraining:
+        """The training worker's control; its module loads the engine, on first use."""
+        from .live import LiveTraining
+
+        return LiveTraining(self, lambda: all(view.painted for view in self.query(NetworkView)))
 
     def on_unmount(self) -> None:
         self._cancel_run()  # however the app ends, a waiting or training worker stops
@@ -167,13 +204,15 @@ class MLPApp(AsciiCapableApp):
             self.notify(str(error), title="Cannot train", severity="error")
             return
         self.run_state = run
-        self.before, self.after_model, self.losses = run.before, run.before.copy(), np.empty(0)
+        self.before, self.after_model, self.losses = run.before, run.before.copy(), ()
         self.data = run.train, run.test
         self.status = RunStatus(run.origin, run.training.epochs)
         if message.paused:
             run.control.pause()
             self.status = RunStatus(run.origin, run.training.epochs, "paused before epoch 1 (s steps)")
         self.live.start(run, cpu)  # the worker starts training once the new run is on screen
+        if not self._frozen_renderers:
+            self.call_after_refresh(self._freeze)
 
     @on(TrainingReport)
     def _report(self, message: TrainingReport) -> None:
@@ -187,7 +226,7 @@ class MLPApp(AsciiCapableApp):
     def action_cancel(self) -> None:
         """Close the Keys panel (from the command palette) if it is open, else cancel the run;
         its finished message reports "cancelled"."""
-        if self.screen.query(HelpPanel):
+        if self.screen.query("HelpPanel"):  # by name: its module imports Markdown (20 ms at start)
             self.action_hide_help_panel()
             return
         self.status = self.live.cancel(self.run_state, self.status)
@@ -226,7 +265,7 @@ class MLPApp(AsciiCapableApp):
         self._cancel_run()
         self.session.loaded, self.run_state = loaded, None
         self.query_one(ControlBar).show_loaded(loaded)
-        self.before, self.after_model, self.losses = loaded.model, loaded.model.copy(), np.empty(0)
+        self.before, self.after_model, self.losses = loaded.model, loaded.model.copy(), ()
         self._preview()
         self.status = loaded_note(loaded)
 

@@ -2,6 +2,7 @@
 
 Each action tells the person how it went in a notification. A path typed into a
 served app (``folder`` given) must lie inside that folder; see ``core.files``.
+The engine's file code is imported by the actions that use it, not with the app.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from typing import Any
 
 from textual.app import App
 
-from tui_mlp.core.csvdata import DataError
-from tui_mlp.core.datasets import DATASETS
+from tui_mlp.core.choices import DATASET_NAMES
+from tui_mlp.core.errors import DataError, ParamsError
 from tui_mlp.core.files import atomic_write, check_output_path, describe_os_error, resolve_inside
-from tui_mlp.core.params import ParamsError, check_fits, save_params
-from tui_mlp.core.run import Loaded
 
 from .screens.path_prompt import PathPrompt
 from .session import data_shape
@@ -98,6 +97,8 @@ class Files:
 
     def save(self, path: Path) -> Path | None:
         """Save the After network (with how it was trained) to ``path``."""
+        from tui_mlp.core.params import save_params
+
         app, run = self.app, self.app.run_state
         if run is None or app.after_model is None:
             app.notify("Nothing to save yet: train a network first.", severity="warning")
@@ -113,6 +114,9 @@ class Files:
     def load(self, path: Path) -> None:
         """Open the network in ``path`` on the data it was trained on, if it is a built-in
         dataset; it is drawn, and the next Train starts from it."""
+        from tui_mlp.core.params import check_fits
+        from tui_mlp.core.run import Loaded
+
         app = self.app
         try:
             loaded = Loaded.read(path)
@@ -122,7 +126,7 @@ class Files:
         controls = app.query_one(ControlBar)
         chosen = controls.value("dataset")
         name = loaded.training.get("dataset")
-        if isinstance(name, str) and name in DATASETS:
+        if isinstance(name, str) and name in DATASET_NAMES:
             controls.set_value("dataset", name)  # the data the file was trained on
         try:
             spec = controls.data_spec()

@@ -25,3 +25,12 @@ APP_KEYS: list[BindingType] = [
     Binding("f4", "focus('hidden')", "Fields", tooltip="Go back to the fields", show=False),
     Binding("ctrl+q", "quit", "Quit", tooltip="Quit tui-mlp", priority=True),
 ]
+
+BACKPROP_KEYS: list[BindingType] = [  # in the backprop view (``g``)
+    Binding("n", "phase(1)", "Phase →", tooltip="Next phase: forward, loss, backward, update"),
+    Binding("p", "phase(-1)", "Phase ←", tooltip="Previous phase", show=False),
+    Binding("right_square_bracket", "sample(1)", "Sample →", tooltip="The next training sample"),
+    Binding("left_square_bracket", "sample(-1)", "Sample ←", tooltip="The previous training sample", show=False),
+    Binding("a", "all_samples", "All", tooltip="All samples at once: the full-batch gradient (again: one sample)"),
+    Binding("u", "toggle_update", "∂L/∂w|Δw", tooltip="Edges going back show ∂L/∂w or the change Δw", show=False),
+]

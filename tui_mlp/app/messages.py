@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from rich.console import RenderableType
 from textual.message import Message
 
-from tui_mlp.core import TrainResult
-from tui_mlp.core.run import Run
-from tui_mlp.core.specs import Settings
+if TYPE_CHECKING:
+    import numpy as np
+    from rich.console import RenderableType
+
+    from tui_mlp.core import TrainResult
+    from tui_mlp.core.run import Run
+    from tui_mlp.core.specs import Settings
 
 
 @dataclass

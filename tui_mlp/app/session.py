@@ -5,21 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from tui_mlp.core.csvdata import DataError
-from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.mlp import MLP
-from tui_mlp.core.run import Loaded
+from tui_mlp.core.errors import DataError
 from tui_mlp.core.specs import DataSpec, Settings, TrainingSpec
 
-from .live import LiveRun
+if TYPE_CHECKING:
+    from tui_mlp.core.datasets import Dataset
+    from tui_mlp.core.mlp import MLP
+    from tui_mlp.core.run import Loaded
+
+    from .live import LiveRun
+
+    Data = tuple[Dataset, Dataset | None]
 
 # Besides its own two networks a run's memory holds the app's copies of the trained network (on
 # screen and in progress messages), and the scores are computed while it trains (see ``core.memory``).
 APP_NETWORKS = 5
 APP_BASELINE_BYTES = 128 * 2**20  # the interpreter, NumPy, Textual and the widgets
-
-Data = tuple[Dataset, Dataset | None]
 
 
 @lru_cache(maxsize=8)
@@ -56,6 +59,8 @@ class Session:
         """A run of ``settings``, from the loaded network while the settings still describe its
         hidden layers (sizes and activation), else from the seed. ValueError, DataError or
         ParamsError if it cannot be built, ValueError if it needs more memory than there is."""
+        from .live import LiveRun  # with the engine, which the first screen does without
+
         loaded = self.loaded
         if loaded is not None and unlike(loaded.model, settings.training):
             loaded = None

@@ -1,6 +1,28 @@
-"""The engine: a from-scratch NumPy MLP, its trainer, datasets and parameter files."""
+"""The engine: a from-scratch NumPy MLP, its trainer, datasets and parameter files.
 
-from .mlp import MLP
-from .trainer import Progress, StopReason, TrainControl, Trainer, TrainResult, train
+``from tui_mlp.core import MLP`` loads NumPy and the engine; importing the package or
+one of its light modules (``choices``, ``errors``, ``specs``, ``parse``) does not, so
+the app can draw its first screen before NumPy is loaded."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .mlp import MLP
+    from .trainer import Progress, StopReason, TrainControl, Trainer, TrainResult, train
 
 __all__ = ["MLP", "Progress", "StopReason", "TrainControl", "TrainResult", "Trainer", "train"]
+_MODULES = {
+    "MLP": "mlp",
+    **dict.fromkeys(["Progress", "StopReason", "TrainControl", "TrainResult", "Trainer", "train"], "trainer"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The engine's public names, from their modules on first use."""
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = getattr(import_module(f".{_MODULES[name]}", __name__), name)
+    return value

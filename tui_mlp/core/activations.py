@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .choices import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+
 LEAKY_SLOPE = 0.01
 
 
@@ -135,8 +137,6 @@ ACTIVATIONS: dict[str, Activation] = {
         ("softmax", softmax, softmax_derivative),
     )
 }
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
-OUTPUT_ACTIVATIONS = (*HIDDEN_ACTIVATIONS, "softmax")
 
 
 def get_activation(name: str, *, output: bool = False) -> Activation:

@@ -33,6 +33,7 @@ import numpy as np
 
 from .datasets import Dataset
 from .echo import counted, quoted, shortened, shown
+from .errors import DataError
 from .files import FileTooLarge, describe_os_error, read_limited
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -50,10 +51,6 @@ MIN_STD = 1 / MAX_MAGNITUDE
 BLOCK_CELLS = 16_384  # cells converted to floats at a time
 PART_BYTES = 1 << 20  # the file's text is let go of a part at a time as it is parsed
 FEATURE, TARGET = "to standardise", "for a regression target"  # what a column's numbers are for
-
-
-class DataError(Exception):
-    """A data file that cannot be used; the message is one line."""
 
 
 class _NotCsv(DataError):

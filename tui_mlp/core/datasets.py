@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from .choices import MAX_SAMPLES
+
 DEFAULT_SAMPLES = 200
 DEFAULT_NOISE = 0.1
-MAX_SAMPLES = 100_000
 
 
 MIN_IMAGE_SIDE = 4  # a table's features read as a square image from 4×4 pixels on

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import formula
-
-LOSSES = ("sse", "mse", "cross_entropy")
+from .choices import LOSSES
 
 
 def sse(z: np.ndarray, a: np.ndarray, y: np.ndarray, grad: np.ndarray) -> float:

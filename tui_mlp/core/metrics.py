@@ -1,23 +1,27 @@
-"""How well a network does on a dataset."""
+"""How well a network does on a dataset, and the formats its numbers are shown in
+(these without NumPy: the status line shows them)."""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
-from .csvdata import MAX_CLASSES
-from .datasets import Dataset, label_indices
-from .mlp import MLP
+    from .datasets import Dataset
+    from .mlp import MLP
 
 
 def accuracy(model: MLP, data: Dataset) -> float:
     """Fraction of samples whose predicted class (all outputs, for
     multi-output binary targets) is right; classification datasets only."""
+    from .datasets import label_indices
+
     if not data.is_classification:
         raise ValueError(f"accuracy needs a classification dataset; {data.name!r} is regression")
     predicted = label_indices(model.forward(data.X), data.task)
-    return float(np.mean(predicted == data.labels()))
+    return float((predicted == data.labels()).mean())
 
 
 def class_count(data: Dataset) -> int:
@@ -36,6 +40,11 @@ def confusion(model: MLP, data: Dataset) -> np.ndarray:
     """How many samples of each true class (row) ``model`` puts in each class (column),
     classes in label order (``class_names``): its diagonal holds the right answers, so
     ``trace / sum`` is the accuracy. Classification datasets of at most MAX_CLASSES classes."""
+    import numpy as np
+
+    from .csvdata import MAX_CLASSES
+    from .datasets import label_indices
+
     if not data.is_classification:
         raise ValueError(f"a confusion matrix needs a classification dataset; {data.name!r} is regression")
     count = class_count(data)
@@ -48,6 +57,10 @@ def confusion(model: MLP, data: Dataset) -> np.ndarray:
 def test_confusion(model: MLP, test: Dataset | None) -> np.ndarray | None:
     """``confusion`` of ``model`` on the ``test`` split; None without one, for regression or
     beyond MAX_CLASSES classes."""
+    import numpy as np
+
+    from .csvdata import MAX_CLASSES
+
     if test is None or not test.is_classification or class_count(test) > MAX_CLASSES:
         return None
     with np.errstate(all="ignore"):

@@ -26,15 +26,11 @@ from typing import Any, NoReturn
 import numpy as np
 
 from .activations import Activation, get_activation
+from .choices import DEFAULT_ACTIVATION, MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS
 from .losses import Loss, get_loss
 from .optimizers import Optimizer
 from .trace import LayerTrace, Trace
 from .trainer import train
-
-DEFAULT_ACTIVATION = "sigmoid"  # the seed script's, hidden and output
-MAX_LAYER_SIZE = 10_000
-MAX_LAYERS = 32
-MAX_PARAMETERS = 20_000_000  # 160 MB of float64 parameters
 
 
 def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:

@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-OPTIMIZERS = ("gd", "momentum", "adam")
-DEFAULT_OPTIMIZER = "gd"  # plain gradient descent, the seed script's
-DEFAULT_MOMENTUM = 0.9
+from .choices import DEFAULT_MOMENTUM, OPTIMIZERS
+
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPSILON = 1e-8
 

@@ -46,6 +46,7 @@ import numpy as np
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .echo import counted, quoted, shown
+from .errors import ParamsError
 from .files import FileTooLarge, atomic_write, describe_os_error, read_limited
 from .losses import LOSSES
 from .mlp import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, MLP, check_layer_sizes, parameter_count
@@ -76,10 +77,6 @@ def _bound(parameters: int, rows: int, matrices: int) -> int:
 
 # the largest file the largest allowed network (each count at its own maximum) can give
 MAX_FILE_BYTES = _bound(MAX_PARAMETERS, (MAX_LAYERS - 1) * (MAX_LAYER_SIZE + 1), MAX_LAYERS - 1) + OTHER_CHARS
-
-
-class ParamsError(Exception):
-    """A parameter file that cannot be read or written; the message is one line."""
 
 
 def to_json(model: MLP, training: dict[str, Any] | None = None) -> str:

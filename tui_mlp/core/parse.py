@@ -7,10 +7,8 @@ from __future__ import annotations
 import math
 import re
 
-from .activations import HIDDEN_ACTIVATIONS
-from .datasets import MAX_SAMPLES
+from .choices import HIDDEN_ACTIVATIONS, MAX_LAYER_SIZE, MAX_LAYERS, MAX_SAMPLES
 from .echo import quoted, shown
-from .mlp import MAX_LAYER_SIZE, MAX_LAYERS
 
 MAX_EPOCHS = 10_000_000
 MAX_LEARNING_RATE = 1e6

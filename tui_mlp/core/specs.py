@@ -1,21 +1,26 @@
 """What a run is asked to do: ``TrainingSpec`` (the network and its training) and
 ``DataSpec`` (the data). Every default is written once, here; the command line's
-flags and the app's fields start from these values."""
+flags and the app's fields start from these values.
+
+The specs load NumPy and the engine only when they build something (data, a network,
+a trainer): reading flags and drawing the app's first screen do without them."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from .csvdata import DataError, cached_csv, standardise
-from .datasets import Dataset, auto_objective, load_dataset, split
+from .choices import DEFAULT_ACTIVATION, DEFAULT_MOMENTUM
 from .echo import counted
-from .mlp import DEFAULT_ACTIVATION, MLP
-from .optimizers import DEFAULT_MOMENTUM
-from .trainer import Trainer, TrainResult
+from .errors import DataError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .datasets import Dataset
+    from .mlp import MLP
+    from .trainer import Trainer, TrainResult
 
 FIXED_DATASETS = ("seed", "xor", "digits")  # not generated: --samples and --noise do not apply
 UNSPLIT_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
@@ -72,6 +77,8 @@ class TrainingSpec:
     def objective(self, data: Dataset) -> tuple[str, str]:
         """(output activation, loss) for ``data``, resolving ``auto`` (an auto
         output suits a chosen cross-entropy loss)."""
+        from .datasets import auto_objective
+
         output, loss = auto_objective(data.task, data.name)
         loss = loss if self.loss == AUTO else self.loss
         if self.output != AUTO:
@@ -94,6 +101,8 @@ class TrainingSpec:
 
     def build(self, data: Dataset, seed: int | None) -> MLP:
         """A fresh network sized for ``data``, initialised from ``seed``."""
+        from .mlp import MLP
+
         spec = self.resolved(data)
         sizes = (data.n_inputs, *spec.hidden, data.n_outputs)
         return MLP(sizes, spec.activation, seed, output_activation=spec.output, loss=spec.loss)
@@ -105,6 +114,8 @@ class TrainingSpec:
 
     def trainer(self, model: MLP, data: Dataset, seed: int | None) -> Trainer:
         """A ``Trainer`` that takes the steps ``train`` would take, one at a time."""
+        from .trainer import Trainer
+
         spec = self.resolved(data)
         return Trainer(
             model,
@@ -161,6 +172,9 @@ class DataSpec:
         standardised with the training rows' statistics, or with ``scaling`` (from a
         parameter file) when given; so are a built-in dataset's raw features (digits).
         Raises ValueError or ``DataError``."""
+        from .csvdata import cached_csv, standardise
+        from .datasets import load_dataset, split
+
         if self.csv_file:
             data = cached_csv(self.csv_file, self.targets)
         else:

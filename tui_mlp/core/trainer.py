@@ -18,8 +18,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .choices import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER
 from .echo import counted
-from .optimizers import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, make_optimizer
+from .optimizers import make_optimizer
 
 
 class StopReason(enum.Enum):

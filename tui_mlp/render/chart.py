@@ -67,7 +67,7 @@ def y_ticks(
     return ticks.tolist(), labels, (low, high)
 
 
-LABELLED_HEIGHT = 10  # below this many rows the chart drops its title and axis labels for plot rows
+LABELLED_HEIGHT = 10  # below this many rows the chart gives its title, axis labels and top frame line to the plot
 
 
 def plot_losses(
@@ -80,12 +80,16 @@ def plot_losses(
 ) -> None:
     """Configure ``plt`` (the plotext module, or a textual-plotext ``PlotextPlot.plt``)
     to draw loss per epoch; theme is left to the caller. Given the chart's ``size``
-    (width, height), a short chart gives its title and axis-label rows to the plot,
-    the title is shortened to fit, and y ticks stay at most one to a row."""
+    (width, height), a short chart gives its title and axis-label rows and its frame's
+    top line (and right edge) to the plot, the title is shortened to fit, and y ticks
+    stay at most one to a row."""
     plt.clear_data()
     epochs, values = plot_points(losses, log=log)
     width, height = size or (None, None)
     labelled = height is None or height >= LABELLED_HEIGHT
+    framed = labelled or not values.size  # the whole frame, but a short plot takes its top line (and right side)
+    plt.xaxes(True, framed)
+    plt.yaxes(True, framed)
     plt.xlabel("epoch" if labelled else "")
     plt.ylabel(("loss (log scale)" if log else "loss") if labelled else "")
     plt.yscale("log" if log and values.size else "linear")  # plotext cannot build an empty log-scale plot
@@ -99,7 +103,7 @@ def plot_losses(
     last = int(epochs[-1])
     ticks = sorted({int(t) for t in np.linspace(int(epochs[0]), last, 5).round()})
     plt.xticks(ticks, [f"{t:,}" for t in ticks])
-    rows = None if height is None else height - (5 if labelled else 3)  # frame, tick labels (title, axis labels)
+    rows = None if height is None else height - (5 if labelled else 2)  # frame, tick labels (title, axis labels)
     count = 5 if rows is None else min(max(rows, 1), 5)
     y_positions, y_labels, limits = y_ticks(values, log=log, count=count)
     if limits != (values.min(), values.max()):  # plotext spans the data by itself

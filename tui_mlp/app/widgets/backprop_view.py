@@ -3,31 +3,24 @@ phase, for one training sample or all of them (``render.backprop`` draws it)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.reactive import reactive, var
 
-from tui_mlp.core.run import Run
-from tui_mlp.core.trace import Trace
-from tui_mlp.render.backprop import backprop_diagram, chain_rule, num, phases
 from tui_mlp.render.text import fitting
 
+from ..keys import BACKPROP_KEYS
 from ..messages import ChainRule
 from .network_view import NetworkView
 
-EMPTY = "s: build the network in the fields and show its first training step (Enter trains it all)."
+if TYPE_CHECKING:
+    from tui_mlp.core.run import Run
+    from tui_mlp.core.trace import Trace
 
-BACKPROP_KEYS: list[BindingType] = [
-    Binding("n", "phase(1)", "Phase →", tooltip="Next phase: forward, loss, backward, update"),
-    Binding("p", "phase(-1)", "Phase ←", tooltip="Previous phase", show=False),
-    Binding("right_square_bracket", "sample(1)", "Sample →", tooltip="The next training sample"),
-    Binding("left_square_bracket", "sample(-1)", "Sample ←", tooltip="The previous training sample", show=False),
-    Binding("a", "all_samples", "All", tooltip="All samples at once: the full-batch gradient (again: one sample)"),
-    Binding("u", "toggle_update", "∂L/∂w|Δw", tooltip="Edges going back show ∂L/∂w or the change Δw", show=False),
-]
+EMPTY = "s: build the network in the fields and show its first training step (Enter trains it all)."
 
 
 class BackpropView(NetworkView):
@@ -71,6 +64,8 @@ class BackpropView(NetworkView):
         if trace is None or model is None:
             self.border_title = "Backprop"
             return Text(self._empty, style="dim")
+        from tui_mlp.render.backprop import backprop_diagram, phases  # the renderers: once there is a network
+
         steps = phases(model)
         phase = steps[self.phase % len(steps)]
         self.border_title = self._title(phase.describe(model), len(steps))
@@ -105,6 +100,8 @@ class BackpropView(NetworkView):
 
     def _caption(self, trace: Trace) -> str:
         """The samples' inputs and targets and the loss: ``x 0 1 1 0 → y 1 0 · L 0.1234``."""
+        from tui_mlp.render.backprop import num
+
         if len(trace.X) > 1:
             return f"all {len(trace.X)} samples, L {num(trace.loss)}"
         inputs = " ".join(num(v) for v in trace.X[0])
@@ -115,6 +112,8 @@ class BackpropView(NetworkView):
         super().redraw()
         trace = self.trace()
         if self.has_focus and trace is not None and self.model is not None:
+            from tui_mlp.render.backprop import chain_rule
+
             layer, index = self.cursor
             self.post_message(
                 ChainRule(chain_rule(self.model, trace, layer, index, names=self.names, ascii=self._ascii))
@@ -122,6 +121,8 @@ class BackpropView(NetworkView):
 
     def action_phase(self, by: int) -> None:
         if self.model is not None:
+            from tui_mlp.render.backprop import phases
+
             self.phase = (self.phase + by) % len(phases(self.model))
 
     def action_sample(self, by: int) -> None:

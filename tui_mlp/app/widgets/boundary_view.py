@@ -4,18 +4,16 @@ one input, the fitted curve over the data; for images, each hidden unit's weight
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import RenderableType
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui_mlp.core import MLP
-from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.run import picture
-from tui_mlp.render.boundary import DecisionBoundary
-from tui_mlp.render.fit import FitCurve
-from tui_mlp.render.graph import node_label
-from tui_mlp.render.images import WeightImages
+if TYPE_CHECKING:
+    from tui_mlp.core import MLP
+    from tui_mlp.core.datasets import Dataset
 
 TITLES = {"curve": "Fitted curve", "image": "Weights as images"}
 
@@ -48,7 +46,11 @@ class BoundaryView(Widget):
     @property
     def kind(self) -> str | None:
         """What the data allow: ``"plane"``, ``"curve"`` or None (see ``core.run.picture``)."""
-        return None if self.data is None else picture(None, *self.data)
+        if self.data is None:
+            return None
+        from tui_mlp.core.run import picture  # the engine (loaded with the data)
+
+        return picture(None, *self.data)
 
     @property
     def node(self) -> tuple[int, int] | None:
@@ -76,6 +78,8 @@ class BoundaryView(Widget):
             self.border_title = "Decision boundary"
         else:
             assert self.focused is not None and self.model is not None
+            from tui_mlp.render.graph import node_label
+
             panel = "Before training" if self.focused[0] == "before" else "After training"
             names = self.data[0].names if self.data else None
             self.border_title = f"{node_label(self.model.layer_sizes, *node, names)} activation · {panel}"
@@ -85,15 +89,20 @@ class BoundaryView(Widget):
 
     def render(self) -> RenderableType:
         size, model, data = self.content_size, self.model, self.data
-        kind = None if model is None or data is None else picture(model, *data)
-        if kind is None or size.width < 4 or size.height < 2:
-            what = (TITLES.get(self.kind or "") or "decision boundary").lower()
-            return Text(f"Train to see the {what}.", style="dim")
-        assert model is not None and data is not None
-        if kind == "image":
-            shape = data[0].image_shape
-            assert shape is not None
-            return WeightImages(self.after or model, shape, focus=self.unit, ascii=self._ascii, height=size.height)
-        if kind == "curve":
-            return FitCurve(model, *data, ascii=self._ascii, width=size.width, height=size.height)
-        return DecisionBoundary(model, *data, node=self.node, ascii=self._ascii, width=size.width, height=size.height)
+        if model is not None and data is not None and size.width >= 4 and size.height >= 2:
+            from tui_mlp.core.run import picture  # the engine and the renderers: once there is a network
+            from tui_mlp.render.boundary import DecisionBoundary
+            from tui_mlp.render.fit import FitCurve
+            from tui_mlp.render.images import WeightImages
+
+            kind, shape = picture(model, *data), data[0].image_shape
+            if kind == "image" and shape is not None:
+                return WeightImages(self.after or model, shape, focus=self.unit, ascii=self._ascii, height=size.height)
+            if kind == "curve":
+                return FitCurve(model, *data, ascii=self._ascii, width=size.width, height=size.height)
+            if kind == "plane":
+                return DecisionBoundary(
+                    model, *data, node=self.node, ascii=self._ascii, width=size.width, height=size.height
+                )
+        what = (TITLES.get(self.kind or "") or "decision boundary").lower()
+        return Text(f"Train to see the {what}.", style="dim")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,11 +20,8 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui_mlp.core.activations import HIDDEN_ACTIVATIONS
-from tui_mlp.core.csvdata import DataError
-from tui_mlp.core.datasets import DATASETS
-from tui_mlp.core.mlp import check_layer_sizes
-from tui_mlp.core.optimizers import OPTIMIZERS
+from tui_mlp.core.choices import DATASET_NAMES, HIDDEN_ACTIVATIONS, OPTIMIZERS
+from tui_mlp.core.errors import DataError
 from tui_mlp.core.parse import (
     FULL_BATCH,
     RANDOM_SEED,
@@ -38,7 +35,6 @@ from tui_mlp.core.parse import (
     parse_seed,
     parse_weight_decay,
 )
-from tui_mlp.core.run import Loaded
 from tui_mlp.core.specs import (
     AUTO,
     AUTO_EPOCHS_RULE,
@@ -52,6 +48,9 @@ from tui_mlp.core.specs import (
 
 from ..messages import TrainRequested
 from ..session import data_shape, unlike
+
+if TYPE_CHECKING:
+    from tui_mlp.core.run import Loaded
 
 HIDDEN_PROMPT = "Enter the number of hidden layer neurons"
 
@@ -175,7 +174,7 @@ FIELDS: dict[str, FieldSpec] = {
     "noise": FieldSpec("Noise", "data", "noise", parse_noise, "Noise level of a generated dataset"),
     "samples": FieldSpec("Samples", "data", "samples", parse_samples, "Samples of a generated dataset"),
 }
-SELECTS = {"activation": HIDDEN_ACTIVATIONS, "optimizer": (AUTO, *OPTIMIZERS), "dataset": tuple(DATASETS)}
+SELECTS = {"activation": HIDDEN_ACTIVATIONS, "optimizer": (AUTO, *OPTIMIZERS), "dataset": DATASET_NAMES}
 GENERATED_ONLY = ("noise", "samples")  # disabled for the fixed datasets and CSV files
 
 
@@ -286,6 +285,8 @@ class ControlBar(Vertical):
 
     def _check_sizes(self, settings: Settings) -> dict[str, str]:
         """The data can be read, and the network it asks for is within the limits."""
+        from tui_mlp.core.mlp import check_layer_sizes  # the engine: loaded by now to read the data
+
         try:
             inputs, outputs = data_shape(settings.data)
         except (ValueError, DataError) as error:

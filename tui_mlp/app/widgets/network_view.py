@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -14,13 +13,15 @@ from textual.reactive import reactive, var
 from textual.strip import Strip
 from textual.widgets import Static
 
-from tui_mlp.core import MLP
 from tui_mlp.render.cache import RenderCache
-from tui_mlp.render.graph import Names
-from tui_mlp.render.network import NetworkDiagram
-from tui_mlp.render.table import WeightTable
 
 from ..messages import NodeBlurred, NodeFocused
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tui_mlp.core import MLP
+    from tui_mlp.render.graph import Names
 
 
 class Drawing(Static):
@@ -114,6 +115,9 @@ class NetworkView(VerticalScroll, can_focus=True):
         model, ascii = self.model, self._ascii
         if model is None:
             return Text(self._empty, style="dim")
+        from tui_mlp.render.network import NetworkDiagram  # the renderers: once there is a network
+        from tui_mlp.render.table import WeightTable
+
         focus = self.cursor if self.has_focus else self.node
         ranking = self.ranking
         if ranking is not None and tuple(map(len, ranking)) != model.layer_sizes:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
-import numpy as np
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -14,12 +14,11 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
-from tui_mlp.core import MLP
-from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.metrics import class_names, test_confusion
-from tui_mlp.render.confusion import confusion_table
-from tui_mlp.render.graph import layer_title, node_label
-from tui_mlp.render.images import sample_picture
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tui_mlp.core import MLP
+    from tui_mlp.core.datasets import Dataset
 
 MAX_SHOWN = 24  # weights or samples listed before "… N more"
 MAX_INPUTS = 8  # a sample's inputs listed before "… N more" (a wide table's rows would take seconds to lay out)
@@ -37,7 +36,7 @@ def number(value: float) -> str:
 def data_format(values: np.ndarray) -> Callable[[float], str]:
     """One format for all of a dataset's ``values``: whole numbers as such (``1 0 0 1``) if
     every value is one, else as every number of the pane."""
-    if np.all(np.abs(values) < 1e6) and np.array_equal(values, np.round(values)):
+    if (abs(values) < 1e6).all() and (values == values.round()).all():
         return lambda value: f"{value:.0f}"
     return number
 
@@ -60,6 +59,8 @@ def targets(data: Dataset, count: int) -> list[str]:
 def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
     """A node's label, bias, incoming and outgoing weights, and for each sample of ``data``
     the node's output, the sample's target and its inputs."""
+    from tui_mlp.render.graph import layer_title, node_label  # the renderers: once there is a network
+
     sizes = model.layer_sizes
     label = partial(node_label, sizes, names=data.names)
     names = [[label(n, i) for i in range(min(size, MAX_SHOWN))] for n, size in enumerate(sizes)]
@@ -89,6 +90,9 @@ def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
 
 def describe_output(model: MLP, layer: int, data: tuple[Dataset, Dataset | None], width: int) -> list[RenderableType]:
     """Under an output neuron, the confusion matrix of ``model`` on the test split, if there is one."""
+    from tui_mlp.core.metrics import class_names, test_confusion
+    from tui_mlp.render.confusion import confusion_table
+
     matrix = None if layer < model.n_layers else test_confusion(model, data[1])
     if matrix is None or data[1] is None:
         return []
@@ -97,6 +101,8 @@ def describe_output(model: MLP, layer: int, data: tuple[Dataset, Dataset | None]
 
 def first_image(model: MLP, data: Dataset) -> list[RenderableType]:
     """For images of classes, sample 1 drawn, with the network's probability of each class."""
+    from tui_mlp.render.images import sample_picture
+
     shape = data.image_shape
     if shape is None or not data.classes or len(data.classes) != model.layer_sizes[-1]:
         return []

@@ -3,20 +3,23 @@ regression on one input, the fitted curve)."""
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
 
-from tui_mlp.core import MLP
-from tui_mlp.core.datasets import Dataset
-from tui_mlp.core.run import Run, picture
-from tui_mlp.render.graph import Names
-from tui_mlp.render.layout import plan, ranked
-
 from .backprop_view import BackpropView
 from .boundary_view import BoundaryView
 from .network_view import NetworkView
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tui_mlp.core import MLP
+    from tui_mlp.core.datasets import Dataset
+    from tui_mlp.core.run import Run
+    from tui_mlp.render.graph import Names
 
 
 class Panels(Horizontal):
@@ -61,7 +64,11 @@ class Panels(Horizontal):
     def pictured(self) -> bool:
         """Whether the data (and network) shown can be drawn over their inputs: a decision
         boundary or a fitted curve."""
-        return self.data is not None and picture(self.before, *self.data) is not None
+        if self.data is None:
+            return False
+        from tui_mlp.core.run import picture  # the engine (loaded with the data)
+
+        return picture(self.before, *self.data) is not None
 
     @property
     def crowded(self) -> bool:
@@ -69,6 +76,8 @@ class Panels(Horizontal):
         boundary panel (by default) gives its room to them and waits for ``b``."""
         if self.before is None or not self.size.area:
             return False
+        from tui_mlp.render.layout import plan
+
         height = self.size.height - 2  # the panels' borders
         halves, thirds = self.size.width // 2 - 2, self.size.width // 3 - 2
         return plan(self.before, halves, height).whole and not plan(self.before, thirds, height).whole
@@ -82,7 +91,12 @@ class Panels(Horizontal):
         self._place_boundary()
 
     def watch_before(self, before: MLP | None) -> None:
-        self.ranking = None if before is None else ranked(before)
+        if before is None:
+            self.ranking = None
+        else:
+            from tui_mlp.render.layout import ranked
+
+            self.ranking = ranked(before)
         self._place_boundary()
 
     def watch_focused(self, focused: tuple[str, int, int] | None) -> None:
