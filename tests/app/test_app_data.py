@@ -242,7 +242,8 @@ async def test_digits_chosen_with_the_keys_train_like_the_cli_and_the_status_sho
         assert app.query_one("#dataset").value == "digits"
         assert app.query_one("#epochs").value == "300" and app.query_one("#epochs").placeholder == "300"
         assert app.query_one("#noise").disabled and app.query_one("#samples").disabled
-        assert not app.query_one("#boundary").display  # 64 inputs: no plane to paint
+        boundary = app.query_one("#boundary")  # 64 inputs: no plane, but an 8x8 image of each unit's weights
+        assert boundary.display and boundary.border_title == "Weights as images"
         app.query_one("#hidden").focus()
         await train_to_end(pilot)
         assert result(app).reason.value == "done" and result(app).epochs_run == 300
