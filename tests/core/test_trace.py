@@ -93,13 +93,14 @@ def test_deltas_and_gradients_equal_central_differences(hidden: str, output: str
         np.testing.assert_allclose(layer.grad_biases, layer.delta.sum(axis=0), rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 @pytest.mark.parametrize("weight_decay", [0.0, 0.05])
 @pytest.mark.parametrize(("batch_size", "rows"), [(None, None), (2, [3, 0]), (3, [1])])
 def test_the_traced_change_is_the_trainers_next_step_to_the_bit(
-    optimizer: str, weight_decay: float, batch_size: int | None, rows: list[int] | None
+    dtype: str, optimizer: str, weight_decay: float, batch_size: int | None, rows: list[int] | None
 ) -> None:
-    model = MLP([4, 5, 2], seed=0)
+    model = MLP([4, 5, 2], seed=0, dtype=dtype)
     options = {"optimizer": optimizer, "weight_decay": weight_decay, "batch_size": batch_size, "shuffle_seed": 1}
     trainer = Trainer(model, SEED.X, SEED.y, 0.3, **options)
     with np.errstate(all="ignore"):

@@ -30,3 +30,6 @@ MAX_SAMPLES = 100_000
 MAX_LAYER_SIZE = 10_000
 MAX_LAYERS = 32
 MAX_PARAMETERS = 20_000_000  # 160 MB of float64 parameters
+
+DTYPES = ("float64", "float32")  # the engine's floating-point types, the default first
+DEFAULT_DTYPE = DTYPES[0]

@@ -11,9 +11,12 @@ and, for a loss L of the outputs a[L] = ŷ, backpropagation gives δ[l] = ∂L/�
     ∂L/∂W[l] = a[l]ᵀ·δ[l],   ∂L/∂b[l] = Σ over samples of δ[l]
     δ[l−1] = (δ[l]·W[l]ᵀ) · f′(z[l−1])
 
-All weights and biases live in one flat float64 buffer; ``weights[i]`` and
+All weights and biases live in one flat buffer; ``weights[i]`` and
 ``biases[i]`` are views into it, so one vector operation updates every
-parameter and the arrays a caller holds are the ones the model uses.
+parameter and the arrays a caller holds are the ones the model uses. The
+buffer, the passes' buffers and the optimizer's state share one dtype:
+float64 (the default, the seed script's numbers bit for bit) or float32
+(half the memory and about twice the matmul speed, with ~7 significant digits).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from .activations import Activation, get_activation
-from .choices import DEFAULT_ACTIVATION, MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS
+from .choices import DEFAULT_ACTIVATION, DEFAULT_DTYPE, DTYPES, MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS
 from .losses import Loss, get_loss
 from .optimizers import Optimizer
 from .trace import LayerTrace, Trace
@@ -53,6 +56,17 @@ def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
     return tuple(int(s) for s in sizes)
 
 
+def check_dtype(dtype: Any) -> np.dtype:
+    """``dtype`` (``np.float32``, ``"float32"``, …) as a NumPy dtype, or ValueError naming the choices."""
+    try:
+        checked = np.dtype(dtype)
+    except TypeError:
+        checked = None
+    if checked is None or checked.name not in DTYPES:
+        raise ValueError(f"dtype {dtype!r} is not one of {', '.join(DTYPES)}")
+    return checked
+
+
 def parameter_count(sizes: Sequence[int]) -> int:
     """Number of weights and biases in a network of these layer sizes."""
     return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
@@ -62,7 +76,9 @@ class MLP:
     """A fully connected feed-forward network trained by backpropagation.
 
     ``MLP([4, 5, 2])`` is the seed network: 4 inputs, 5 sigmoid hidden
-    neurons, 2 sigmoid outputs, trained on E = ½·Σ(ŷ − y)².
+    neurons, 2 sigmoid outputs, trained on E = ½·Σ(ŷ − y)². With
+    ``dtype=np.float32`` every array of the network and its training is float32;
+    the same seed gives the float64 network's initial weights, rounded.
     """
 
     def __init__(
@@ -73,8 +89,10 @@ class MLP:
         *,
         output_activation: str = DEFAULT_ACTIVATION,
         loss: str = "sse",
+        dtype: Any = DEFAULT_DTYPE,
     ) -> None:
         self.layer_sizes = check_layer_sizes(layer_sizes)
+        self.dtype = check_dtype(dtype)
         self._hidden: Activation = get_activation(activation)
         self._output: Activation = get_activation(output_activation, output=True)
         self._loss: Loss = get_loss(loss, output_activation)
@@ -82,7 +100,7 @@ class MLP:
         self.output_activation = output_activation
         self.loss_name = loss
         self.seed = seed
-        self._params = np.empty(parameter_count(self.layer_sizes))
+        self._params = np.empty(parameter_count(self.layer_sizes), self.dtype)
         self._stacked, self._weights, self._biases = layer_views(self._params, self.layer_sizes)
         self.weights, self.biases = LayerArrays(self._weights), LayerArrays(self._biases)
         self._functions = (self._hidden,) * (self.n_layers - 1) + (self._output,)
@@ -119,7 +137,7 @@ class MLP:
         """Copy ``weights[l]`` and ``biases[l]`` into the model (ValueError if a shape differs)."""
         if len(weights) != self.n_layers or len(biases) != self.n_layers:
             raise ValueError(f"expected {self.n_layers} weight matrices and {self.n_layers} bias vectors")
-        arrays = [np.asarray(array, dtype=np.float64) for array in [*weights, *biases]]
+        arrays = [np.asarray(array, dtype=self.dtype) for array in [*weights, *biases]]
         targets = [*self._weights, *self._biases]
         for array, target in zip(arrays, targets):
             if array.shape != target.shape:
@@ -134,14 +152,16 @@ class MLP:
             bias[...] = 0.0
         return mask
 
-    def copy(self) -> MLP:
-        """An independent network with the same settings and parameters."""
+    def copy(self, dtype: Any = None) -> MLP:
+        """An independent network with the same settings and parameters, in ``dtype`` if it
+        is given (float64 → float32 rounds each parameter to the nearest float32)."""
         twin = MLP(
             self.layer_sizes,
             self.activation,
             self.seed,
             output_activation=self.output_activation,
             loss=self.loss_name,
+            dtype=self.dtype if dtype is None else dtype,
         )
         twin._params[...] = self._params
         return twin
@@ -166,7 +186,7 @@ class MLP:
     def batch_loss(self, buffers: Buffers) -> float:
         """L(a[L], y) after ``forward_pass``; its gradient ∂L/∂a[L] (∂L/∂z[L−1] for
         cross-entropy) is left in δ[L−1] for ``backward_pass``."""
-        return self._loss.function(buffers.z[-1], buffers.a[-1], buffers.y, buffers.delta[-1])
+        return float(self._loss.function(buffers.z[-1], buffers.a[-1], buffers.y, buffers.delta[-1]))
 
     def backward_pass(self, buffers: Buffers) -> None:
         """δ[l] = ∂L/∂z[l], ∂L/∂W[l] = a[l]ᵀ·δ[l] and ∂L/∂b[l] = Σ δ[l], from the last layer back,
@@ -198,13 +218,13 @@ class MLP:
 
     def activations(self, X: np.ndarray) -> list[np.ndarray]:
         """Every layer's output for inputs X, input layer first."""
-        return self._run(as_inputs(X, self.layer_sizes[0])).a
+        return self._run(as_inputs(X, self.layer_sizes[0], self.dtype)).a
 
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:
         """The training objective on (X, y)."""
         buffers = self._run(*self.as_data(X, y))
         with np.errstate(over="ignore", under="ignore"):
-            return float(self.batch_loss(buffers))
+            return self.batch_loss(buffers)
 
     def gradients(self, X: np.ndarray, y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Exact gradient of ``loss(X, y)``: (dW list, db list), shaped like the parameters."""
@@ -222,9 +242,9 @@ class MLP:
         X, y = self.as_data(X, y)
         buffers = self._run(X, y, keep_z=True)
         with np.errstate(over="ignore", under="ignore"):
-            loss = float(self.batch_loss(buffers))
+            loss = self.batch_loss(buffers)
             self.backward_pass(buffers)
-            step = copy.deepcopy(optimizer).change(buffers.grad.copy(), self._params).copy()
+            step = copy.deepcopy(optimizer).change(buffers.grad.copy(), self._params).astype(self.dtype)
         _, step_weights, step_biases = layer_views(step, self.layer_sizes)
         layers = tuple(
             LayerTrace(
@@ -251,9 +271,9 @@ class MLP:
         return train(self, X, y, epochs=epochs, learning_rate=learning_rate).losses
 
     def as_data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(X, y) as C-contiguous float64 arrays of this network's widths, or ValueError."""
-        X = as_inputs(X, self.layer_sizes[0])
-        y = np.ascontiguousarray(y, dtype=np.float64)
+        """(X, y) as C-contiguous arrays of this network's widths and dtype, or ValueError."""
+        X = as_inputs(X, self.layer_sizes[0], self.dtype)
+        y = np.ascontiguousarray(y, dtype=self.dtype)
         if y.ndim == 1:  # one target a sample, or one sample's targets
             y = y.reshape(1, -1) if len(X) == 1 else y.reshape(-1, 1)
         if y.shape != (X.shape[0], self.layer_sizes[-1]):
@@ -262,7 +282,8 @@ class MLP:
 
     def __repr__(self) -> str:
         sizes = "-".join(map(str, self.layer_sizes))
-        return f"MLP({sizes}, {self.activation} → {self.output_activation}, loss={self.loss_name})"
+        dtype = "" if self.dtype.name == DEFAULT_DTYPE else f", dtype={self.dtype.name}"
+        return f"MLP({sizes}, {self.activation} → {self.output_activation}, loss={self.loss_name}{dtype})"
 
 
 class LayerArrays(list):
@@ -286,6 +307,7 @@ class Buffers:
     (each layer's input with its column of ones) and ``a[l]`` its view without them, a[0]
     the inputs … a[L] the outputs; ``z``, ``delta`` and ``tmp`` (scratch for the
     activations); the targets ``y``; the flat gradient ``grad`` and its per-layer views.
+    All in the model's dtype.
 
     ``z[l]`` is ``a[l+1]`` itself (the activation is applied in place) unless ``keep_z``
     or the loss needs the output's logits. The arrays with a column of ones are in
@@ -293,22 +315,22 @@ class Buffers:
     """
 
     def __init__(self, model: MLP, rows: int, grad: np.ndarray | None = None, *, keep_z: bool = False) -> None:
-        sizes = model.layer_sizes
-        self.a1 = [np.ones((rows, size + 1), order="F") for size in sizes[:-1]]
-        self.a = [a1[:, :-1] for a1 in self.a1] + [np.empty((rows, sizes[-1]))]
+        sizes, dtype = model.layer_sizes, model.dtype
+        self.a1 = [np.ones((rows, size + 1), dtype, order="F") for size in sizes[:-1]]
+        self.a = [a1[:, :-1] for a1 in self.a1] + [np.empty((rows, sizes[-1]), dtype)]
         self.z = [np.empty_like(a) if keep_z else a for a in self.a[1:]]
         if model.loss_function.from_logits and not keep_z:
             self.z[-1] = np.empty_like(self.a[-1])
         self.delta = [np.empty_like(a) for a in self.a[1:]]
         self.tmp = [np.empty_like(a) for a in self.a[1:]]
-        self.y = np.empty((rows, sizes[-1]))
-        self.grad = np.empty(parameter_count(sizes)) if grad is None else grad
+        self.y = np.empty((rows, sizes[-1]), dtype)
+        self.grad = np.empty(parameter_count(sizes), dtype) if grad is None else grad
         self.grad_stacked, self.grad_weights, self.grad_biases = layer_views(self.grad, sizes)
 
 
-def as_inputs(X: np.ndarray, width: int) -> np.ndarray:
-    """X as a C-contiguous float64 (n, width) array, or ValueError."""
-    X = np.ascontiguousarray(X, dtype=np.float64)
+def as_inputs(X: np.ndarray, width: int, dtype: Any = np.float64) -> np.ndarray:
+    """X as a C-contiguous (n, width) array of ``dtype``, or ValueError."""
+    X = np.ascontiguousarray(X, dtype=dtype)
     if X.ndim == 1:
         X = X.reshape(1, -1)
     if X.ndim != 2 or X.shape[1] != width:

@@ -3,7 +3,8 @@ each optionally with L2 weight decay on the weights (not the biases).
 
 An optimizer turns the gradient g = ∂L/∂θ into the change Δθ and keeps its own
 state (velocity, moments); a step is θ ← θ + Δθ. Everything works in place on
-flat parameter-shaped buffers, so a step allocates nothing.
+flat parameter-shaped buffers of the parameters' dtype (float64 or float32), so a
+step allocates nothing and a float32 step stays float32.
 """
 
 from __future__ import annotations
@@ -25,16 +26,23 @@ class Optimizer:
     L + ½·λ·Σw²."""
 
     def __init__(
-        self, size: int, learning_rate: float, weight_decay: float = 0.0, decay_mask: np.ndarray | None = None
+        self,
+        size: int,
+        learning_rate: float,
+        weight_decay: float = 0.0,
+        decay_mask: np.ndarray | None = None,
+        dtype: Any = np.float64,
     ) -> None:
         if not (math.isfinite(weight_decay) and weight_decay >= 0):
             raise ValueError(f"weight decay must be 0 or more, not {weight_decay}")
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+        self.dtype = np.dtype(dtype)
         self.decay = None
         if weight_decay:
-            self.decay = weight_decay * (np.ones(size) if decay_mask is None else decay_mask)
-            self.penalty = np.empty(size)
+            mask = np.ones(size, self.dtype) if decay_mask is None else decay_mask
+            self.decay = np.multiply(mask, weight_decay, dtype=self.dtype)
+            self.penalty = np.empty(size, self.dtype)
 
     def change(self, grad: np.ndarray, params: np.ndarray) -> np.ndarray:
         """Δθ for the gradient ``grad`` (which it may overwrite) at ``params``, advancing
@@ -65,7 +73,7 @@ class Momentum(Optimizer):
             raise ValueError(f"momentum must be at least 0 and below 1, not {momentum}")
         super().__init__(size, learning_rate, **decay)
         self.momentum = momentum
-        self.velocity = np.zeros(size)
+        self.velocity = np.zeros(size, self.dtype)
 
     def _change(self, grad: np.ndarray) -> np.ndarray:
         velocity = self.velocity
@@ -80,7 +88,8 @@ class Adam(Optimizer):
 
     def __init__(self, size: int, learning_rate: float, **decay: Any) -> None:
         super().__init__(size, learning_rate, **decay)
-        self.first, self.second, self.tmp = np.zeros(size), np.zeros(size), np.empty(size)
+        self.first, self.second = np.zeros(size, self.dtype), np.zeros(size, self.dtype)
+        self.tmp = np.empty(size, self.dtype)
         self.steps = 0
 
     def _change(self, grad: np.ndarray) -> np.ndarray:
@@ -111,9 +120,10 @@ def make_optimizer(
     momentum: float = DEFAULT_MOMENTUM,
     weight_decay: float = 0.0,
     decay_mask: np.ndarray | None = None,
+    dtype: Any = np.float64,
 ) -> Optimizer:
-    """The optimizer called ``name`` for ``size`` parameters (ValueError naming the choices otherwise)."""
-    decay = {"weight_decay": weight_decay, "decay_mask": decay_mask}
+    """The optimizer called ``name`` for ``size`` parameters of ``dtype`` (ValueError naming the choices otherwise)."""
+    decay = {"weight_decay": weight_decay, "decay_mask": decay_mask, "dtype": dtype}
     if name == "gd":
         return GradientDescent(size, learning_rate, **decay)
     if name == "momentum":

@@ -178,6 +178,7 @@ class Trainer:
             momentum=momentum,
             weight_decay=weight_decay,
             decay_mask=model.weight_mask() if weight_decay else None,
+            dtype=self.params.dtype,
         )
         samples = len(self.X)
         self.batch_size = samples if batch_size is None else min(batch_size, samples)
