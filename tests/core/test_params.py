@@ -54,6 +54,12 @@ BAD_DOCUMENTS = {
     "bool size": (document(layer_sizes=[2, True, 1]), "layer_sizes"),
     "unknown activation": (document(activation="swish"), '"activation"'),
     "unknown loss": (document(loss="hinge"), '"loss"'),
+    "unknown dtype": (document(dtype="float16"), "\"dtype\" is 'float16', expected one of float64, float32"),
+    "dtype not a name": (document(dtype=32), '"dtype" is 32, expected one of float64, float32'),
+    "too large for float32": (
+        document(dtype="float32", biases=[[0.0] * 3, [1e39]]),
+        "biases[1] holds a number too large",
+    ),
     "missing weights": (document(weights=None), '"weights"'),
     "wrong shape": (document(weights=[[[0.0] * 3] * 3, [[0.0]] * 3]), "weights[0] does not have shape (2, 3)"),
     "swapped shape": (document(weights=[[[0.0] * 2] * 3, [[0.0] * 3]]), "weights[0] does not have shape (2, 3)"),
@@ -156,6 +162,42 @@ def test_full_disk_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Monkey
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["p.json"]
 
 
+@pytest.mark.parametrize(
+    ("activation", "output", "loss"), [("sigmoid", "sigmoid", "sse"), ("relu", "softmax", "cross_entropy")]
+)
+def test_a_float32_network_round_trips_exactly_as_float32(
+    tmp_path: Path, activation: str, output: str, loss: str
+) -> None:
+    model = MLP([3, 4, 2], activation, seed=5, output_activation=output, loss=loss, dtype=np.float32)
+    model.weights[0][0, 0] = np.float32(1 / 3)
+    path = save_params(tmp_path / "p.json", model)
+    assert '"dtype": "float32"' in path.read_text()
+    for wanted in (None, "float32", "float64"):  # a float32 file stays float32
+        loaded, _ = load_params(path, wanted)
+        assert loaded.dtype == np.float32
+        assert np.array_equal(loaded.parameters(), model.parameters())
+
+
+def test_a_float64_file_loads_into_either_dtype(tmp_path: Path) -> None:
+    model = MLP([3, 4, 2], seed=5)
+    path = save_params(tmp_path / "p.json", model)
+    assert load_params(path)[0].dtype == np.float64
+    assert np.array_equal(load_params(path, "float64")[0].parameters(), model.parameters())
+    narrowed, _ = load_params(path, "float32")
+    assert narrowed.dtype == np.float32
+    assert np.array_equal(narrowed.parameters(), model.parameters().astype(np.float32))
+
+
+def test_a_file_from_before_dtypes_loads_as_float64(tmp_path: Path) -> None:
+    old = document()
+    del old["dtype"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    loaded, _ = load_params(path)
+    assert loaded.dtype == np.float64
+    assert np.array_equal(loaded.parameters(), MLP([2, 3, 1], seed=0).parameters())
+
+
 # --- the layout: one matrix row a line, streamed -------------------------------
 
 
@@ -174,6 +216,7 @@ def test_one_matrix_row_and_one_bias_vector_a_line(tmp_path: Path) -> None:
         ' "activation": "sigmoid",\n'
         ' "output_activation": "sigmoid",\n'
         ' "loss": "sse",\n'
+        ' "dtype": "float64",\n'
         ' "weights": [\n'
         "  [\n"
         "   [0.5, -1.25],\n"

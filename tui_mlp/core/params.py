@@ -9,6 +9,7 @@ Format (version 1)::
      "activation": "sigmoid",            # hidden layers
      "output_activation": "sigmoid",
      "loss": "sse",
+     "dtype": "float64",                 # or "float32"; a file without it is float64
      "weights": [                        # weights[i][row][col], shape (sizes[i], sizes[i+1])
       [
        [0.53, -1.2, 0.08, 0.7, -0.31],   # one matrix row a line
@@ -29,8 +30,9 @@ Format (version 1)::
 
 Each matrix row (and each bias vector) is one line, each number written
 with Python's shortest round-trip repr, so a load gives back exactly the saved
-floats. Files are written atomically and streamed, a row at a time; loading
-checks everything and refuses a bad file with one ``ParamsError`` line.
+floats (a float32 number is written as the float64 it equals). Files are written
+atomically and streamed, a row at a time; loading checks everything and refuses
+a bad file with one ``ParamsError`` line.
 """
 
 from __future__ import annotations
@@ -49,7 +51,16 @@ from .echo import counted, quoted, shown
 from .errors import ParamsError
 from .files import FileTooLarge, atomic_write, describe_os_error, read_limited
 from .losses import LOSSES
-from .mlp import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS, MLP, check_layer_sizes, parameter_count
+from .mlp import (
+    DEFAULT_DTYPE,
+    DTYPES,
+    MAX_LAYER_SIZE,
+    MAX_LAYERS,
+    MAX_PARAMETERS,
+    MLP,
+    check_layer_sizes,
+    parameter_count,
+)
 
 FORMAT = "tui-mlp-params"
 VERSION = 1
@@ -115,6 +126,7 @@ def _frame(model: MLP, training: dict[str, Any] | None) -> tuple[str, str, str]:
         "activation": model.activation,
         "output_activation": model.output_activation,
         "loss": model.loss_name,
+        "dtype": model.dtype.name,
     }
     head = "{\n" + "".join(f" {json.dumps(key)}: {json.dumps(value)},\n" for key, value in fields.items())
     record = json.dumps(training or {}, indent=1, allow_nan=False).replace("\n", "\n ")
@@ -144,8 +156,8 @@ def _numbers(values: np.ndarray) -> str:
     return json.dumps(values.tolist())
 
 
-def load_params(path: str | os.PathLike[str]) -> tuple[MLP, dict[str, Any]]:
-    """Read a parameter file; returns the network and its training settings."""
+def load_params(path: str | os.PathLike[str], dtype: str | None = None) -> tuple[MLP, dict[str, Any]]:
+    """Read a parameter file; returns the network (in ``loaded_dtype``) and its training settings."""
     name = shown(os.fspath(path))
     try:
         document = json.loads(_read_text(path), parse_constant=_refuse_constant, parse_int=_parse_int)
@@ -156,7 +168,7 @@ def load_params(path: str | os.PathLike[str]) -> tuple[MLP, dict[str, Any]]:
     except ValueError as error:
         raise ParamsError(f"{name}: {error}") from None
     try:
-        return from_document(document)
+        return from_document(document, dtype)
     except ValueError as error:
         raise ParamsError(f"{name}: {error}") from None
 
@@ -187,8 +199,15 @@ def _refuse_constant(token: str) -> float:
     raise ValueError(f"{token} is not allowed: every number must be finite")
 
 
-def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
-    """Validate a parsed parameter document and build its network (ValueError otherwise)."""
+def loaded_dtype(saved: str, wanted: str | None = None) -> str:
+    """The dtype a network saved in ``saved`` loads as: a float64 one as ``wanted`` (default its own),
+    a float32 one as float32 (widening it would claim digits it never had)."""
+    return saved if wanted is None or saved == "float32" else wanted
+
+
+def from_document(document: Any, dtype: str | None = None) -> tuple[MLP, dict[str, Any]]:
+    """Validate a parsed parameter document and build its network, in ``loaded_dtype(the file's,
+    dtype)`` (ValueError otherwise)."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f'not a tui-mlp parameter file (no "format": "{FORMAT}")')
     version = document.get("version")
@@ -201,6 +220,7 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
     activation = _choice(document, "activation", HIDDEN_ACTIVATIONS)
     output = _choice(document, "output_activation", OUTPUT_ACTIVATIONS)
     loss = _choice(document, "loss", LOSSES)
+    saved = _choice({"dtype": DEFAULT_DTYPE} | document, "dtype", DTYPES)  # files before float32 have none
     training = document.get("training", {})
     if not isinstance(training, dict):
         raise ValueError('"training" must be an object')
@@ -209,13 +229,16 @@ def from_document(document: Any) -> tuple[MLP, dict[str, Any]]:
         raise ValueError(f'"training.seed" is {quoted(seed)}, expected a whole number from 0 to {2**32 - 1}')
     if "scaling" in training:
         _check_scaling(training["scaling"], sizes[0])
-    model = MLP(sizes, activation, output_activation=output, loss=loss)
+    model = MLP(sizes, activation, output_activation=output, loss=loss, dtype=loaded_dtype(saved, dtype))
     for key, arrays in (("weights", model.weights), ("biases", model.biases)):
         values = document.get(key)
         if not isinstance(values, list) or len(values) != len(arrays):
             raise ValueError(f'"{key}" must be a list of {len(arrays)} arrays')
         for i, (value, target) in enumerate(zip(values, arrays)):
-            target[...] = _array(value, target.shape, f"{key}[{i}]")
+            with np.errstate(over="ignore"):
+                target[...] = _array(value, target.shape, f"{key}[{i}]")
+            if not np.isfinite(target).all():
+                raise ValueError(f"{key}[{i}] holds a number too large for {model.dtype.name}")
     return model, training
 
 
@@ -253,7 +276,8 @@ def _choice(document: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str
 
 
 def _array(value: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
-    """``value`` as a finite float64 array of ``shape``, or ValueError naming ``where``."""
+    """``value`` as a finite float64 array of ``shape``, or ValueError naming ``where``
+    (a float32 network's numbers are float64s that float32 holds exactly)."""
     if not _has_shape(value, shape):
         raise ValueError(f"{where} does not have shape {shape}")
     try:
