@@ -24,6 +24,8 @@ from tui_mlp.core.activations import HIDDEN_ACTIVATIONS
 from tui_mlp.core.datasets import load_dataset
 from tui_mlp.core.mlp import MLP, check_dtype
 from tui_mlp.core.optimizers import OPTIMIZERS
+from tui_mlp.core.run import Run
+from tui_mlp.core.specs import DataSpec, TrainingSpec
 from tui_mlp.core.trainer import Trainer
 
 RTOL, ATOL = 1e-4, 1e-6  # see the module's docstring
@@ -123,3 +125,15 @@ def test_the_seed_network_trains_to_the_same_loss_in_float32() -> None:
     losses32 = MLP([4, 5, 2], seed=0, dtype=np.float32).fit(SEED.X, SEED.y, 10_000, 0.1)
     assert f"{losses64[-1]:.6f}" == "0.003145"
     assert losses32[-1] == pytest.approx(losses64[-1], rel=1e-3)
+
+
+@pytest.mark.parametrize(("optimizer", "loss"), [("auto", "auto"), ("gd", "sse")])
+def test_moons_train_to_the_same_accuracy_in_float32(optimizer: str, loss: str) -> None:
+    runs = {}
+    for dtype in ("float64", "float32"):
+        spec = TrainingSpec(hidden=(16,), epochs=2000, optimizer=optimizer, loss=loss, dtype=dtype)
+        runs[dtype] = run = Run.create(spec, DataSpec("moons"), seed=0)
+        run.fit()
+        assert run.model.dtype == dtype and run.summary()["dtype"] == dtype
+    assert runs["float32"].final_loss == pytest.approx(runs["float64"].final_loss, rel=0.03)
+    assert runs["float32"].scores() == runs["float64"].scores()

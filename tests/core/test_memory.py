@@ -48,6 +48,7 @@ def estimate(**training: object) -> int:
         "--dataset moons --hidden 1000,1000",
         "--dataset moons --hidden 1000,1000 --batch-size 100 --optimizer adam --weight-decay 0.01",
         "--dataset gaussians --hidden 1500 --activation leaky_relu --test-split 0.5",
+        "--dataset moons --hidden 1000,1000 --batch-size 100 --optimizer adam --dtype float32",
     ],
 )
 def test_the_estimate_is_close_to_the_peak_a_run_reaches(flags: str) -> None:
@@ -66,6 +67,15 @@ def test_optimizers_and_weight_decay_add_parameter_sized_arrays() -> None:
     assert estimate(optimizer="momentum") - estimate() == PARAMETER_BYTES
     assert estimate(optimizer="adam") - estimate() == 3 * PARAMETER_BYTES
     assert estimate(weight_decay=0.1) - estimate() == 2 * PARAMETER_BYTES
+
+
+def test_float32_halves_the_network_and_its_passes_and_copies_the_training_data() -> None:
+    base = memory.BASELINE_BYTES + sum(array.nbytes for part in MOONS for array in (part.X, part.y))
+    copy = (MOONS[0].X.nbytes + MOONS[0].y.nbytes) // 2  # the trainer's float32 copy of the training data
+    history = 2 * memory.FLOAT * 10_000  # the loss history stays float64 (10,000 epochs: auto)
+    float64 = estimate(optimizer="adam") - base - history
+    float32 = estimate(optimizer="adam", dtype="float32") - base - copy - history
+    assert float32 * 2 == float64
 
 
 def test_a_batch_size_needs_less_but_scores_still_take_every_sample() -> None:

@@ -1,7 +1,7 @@
 """How much memory a training run needs, estimated from its shapes before the
 big buffers are allocated, and how much this process can have.
 
-The estimate counts the float64 arrays training keeps (see ``mlp.Buffers``,
+The estimate counts the arrays training keeps, in the network's dtype (see ``mlp.Buffers``,
 ``trainer.train`` and ``optimizers``) and the pages they really touch, so it
 is close to the peak resident size a run reaches; it is checked against the
 memory available before a run starts, so that a run too big for the machine is
@@ -15,27 +15,29 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .mlp import parameter_count
 
 if TYPE_CHECKING:
     from .datasets import Dataset
     from .specs import TrainingSpec
 
-FLOAT = 8  # bytes of a float64
+FLOAT = 8  # bytes of a float64: the loss history, the data, a float64 network's numbers
 BASELINE_BYTES = 64 * 2**20  # the interpreter, NumPy and the libraries `tui-mlp train` loads
 LIMIT_VARIABLE = "TUI_MLP_MEMORY_LIMIT"  # a number of bytes that replaces what the machine reports (tests)
 ADVICE = "fewer samples, smaller hidden layers or a batch size"  # what makes a run need less
 OPTIMIZER_STATE = {"gd": 0, "momentum": 1, "adam": 3}  # parameter-sized arrays each optimizer keeps
 
 
-def pass_bytes(sizes: Sequence[int], rows: int, *, backward: bool, leaky: bool = False) -> int:
-    """The buffers ``mlp.Buffers`` fills for ``rows`` samples: each layer's input with its column of ones,
-    the outputs, targets and loss temporaries and, for a ``backward`` pass (or a leaky ReLU's forward),
-    the deltas and their scratch arrays."""
+def pass_bytes(sizes: Sequence[int], rows: int, *, backward: bool, leaky: bool = False, item: int = FLOAT) -> int:
+    """The buffers ``mlp.Buffers`` fills for ``rows`` samples, of ``item`` bytes a number: each layer's
+    input with its column of ones, the outputs, targets and loss temporaries and, for a ``backward`` pass
+    (or a leaky ReLU's forward), the deltas and their scratch arrays."""
     inputs = sum(size + 1 for size in sizes[:-1])
     outputs = 4 * sizes[-1]  # outputs, targets, logits, a loss temporary
     scratch = sum(sizes[1:]) * (2 if backward else int(leaky))
-    return FLOAT * rows * (inputs + outputs + scratch)
+    return item * rows * (inputs + outputs + scratch)
 
 
 def estimate_bytes(
@@ -56,20 +58,23 @@ def estimate_bytes(
     training runs (the app), not after it; ``baseline`` is the process's memory before the run.
     """
     training = training.resolved(train)  # the optimizer ``auto`` picks for this data
-    samples, parameters = len(train.X), FLOAT * parameter_count(sizes)
+    item = np.dtype(training.dtype).itemsize  # bytes of one of the network's numbers
+    samples, parameters = len(train.X), item * parameter_count(sizes)
     leaky = training.activation == "leaky_relu"
     batch = min(training.batch_size or samples, samples)
     # the trainer's backup, gradient and ones, the optimizer's state, weight decay's factors and penalty
     kept = 3 + OPTIMIZER_STATE[training.optimizer] + (2 if training.weight_decay else 0)
     fitting = (
         kept * parameters
-        + pass_bytes(sizes, batch, backward=True, leaky=leaky)
-        + pass_bytes(sizes, samples % batch, backward=True, leaky=leaky)  # a last, smaller mini-batch
+        + pass_bytes(sizes, batch, backward=True, leaky=leaky, item=item)
+        + pass_bytes(sizes, samples % batch, backward=True, leaky=leaky, item=item)  # a last, smaller mini-batch
         + 2 * FLOAT * training.epochs  # the loss history and its final copy
     )
-    scoring = pass_bytes(sizes, max(samples, len(test.X) if test else 0), backward=False, leaky=leaky)
+    scoring = pass_bytes(sizes, max(samples, len(test.X) if test else 0), backward=False, leaky=leaky, item=item)
     working = fitting + scoring if concurrent_scores else max(fitting, scoring)
     data = sum(array.nbytes for part in (train, test) if part for array in (part.X, part.y))
+    if item != FLOAT:  # the trainer's copy of the training data in the network's dtype
+        data += (train.X.nbytes + train.y.nbytes) * item // FLOAT
     return baseline + data + networks * parameters + working
 
 

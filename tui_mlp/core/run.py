@@ -18,7 +18,7 @@ from .memory import estimate_bytes, require_memory
 from .metrics import format_loss, format_score, scores, test_confusion
 from .mlp import MLP
 from .optimizers import Optimizer
-from .params import check_fits, load_params, saved_scaling
+from .params import check_fits, load_params, loaded_dtype, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
 from .trace import Trace
 from .trainer import StopReason, TrainResult
@@ -78,7 +78,8 @@ class Run:
         """Build the data and the starting network (``training``'s ``auto`` settings chosen for
         the data: ``TrainingSpec.resolved``): ``loaded``'s (whose sizes and activations
         replace ``training``'s, and whose seed and scaling give back the split and features it was
-        trained with), else a new one from ``seed`` (random if None). ValueError or DataError if
+        trained with; in ``training``'s dtype if it was float64, see ``params.loaded_dtype``), else
+        a new one from ``seed`` (random if None). ValueError or DataError if
         the data cannot be built; ParamsError if ``loaded`` does not fit it."""
         if loaded is None:
             seed = pick_seed(seed)
@@ -92,8 +93,9 @@ class Run:
             seed = pick_seed(seed if seed is not None else saved_seed)
             train, test = data.prepare(seed, loaded.scaling)
             check_fits(loaded.model, loaded.path, data.label, (train.n_inputs, train.n_outputs))
-            before, origin = loaded.model.copy(), f"loaded from {loaded.name}"
-            training = replace(training, output=before.output_activation, loss=before.loss_name)
+            dtype = loaded_dtype(loaded.model.dtype.name, training.dtype)
+            before, origin = loaded.model.copy(dtype), f"loaded from {loaded.name}"
+            training = replace(training, output=before.output_activation, loss=before.loss_name, dtype=dtype)
         return cls(training.resolved(train), data, seed, train, test, before, before.copy(), origin)
 
     def require_memory(self, **options: Any) -> None:
@@ -185,6 +187,7 @@ class Run:
             "learning rate": f"{training.learning_rate:g}",
             "batch size": str(training.batch_size or "full batch"),
             "weight decay": f"{training.weight_decay:g}",
+            "dtype": model.dtype.name,
             "seed": str(self.seed),
         }
         if self.result is not None:

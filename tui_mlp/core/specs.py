@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .choices import DEFAULT_ACTIVATION, DEFAULT_MOMENTUM
+from .choices import DEFAULT_ACTIVATION, DEFAULT_DTYPE, DEFAULT_MOMENTUM
 from .echo import counted
 from .errors import DataError
 
@@ -60,7 +60,8 @@ class TrainingSpec:
 
     ``output``, ``loss``, ``optimizer``, ``learning_rate`` and ``epochs`` (None) may be
     ``auto``: chosen from the data (see ``resolved``). On the seed data the defaults are the
-    seed script's: sigmoid, summed squared error, gradient descent at 0.1, 10,000 epochs.
+    seed script's: sigmoid, summed squared error, gradient descent at 0.1, 10,000 epochs,
+    float64. ``dtype`` is the network's and its training's number type (``choices.DTYPES``).
     """
 
     hidden: tuple[int, ...] = (5,)
@@ -73,6 +74,7 @@ class TrainingSpec:
     momentum: float = DEFAULT_MOMENTUM
     batch_size: int | None = None
     weight_decay: float = 0.0
+    dtype: str = DEFAULT_DTYPE
 
     def objective(self, data: Dataset) -> tuple[str, str]:
         """(output activation, loss) for ``data``, resolving ``auto`` (an auto
@@ -105,7 +107,7 @@ class TrainingSpec:
 
         spec = self.resolved(data)
         sizes = (data.n_inputs, *spec.hidden, data.n_outputs)
-        return MLP(sizes, spec.activation, seed, output_activation=spec.output, loss=spec.loss)
+        return MLP(sizes, spec.activation, seed, output_activation=spec.output, loss=spec.loss, dtype=spec.dtype)
 
     def train(self, model: MLP, data: Dataset, seed: int | None, **options: Any) -> TrainResult:
         """Train ``model`` on ``data`` as specified; ``options`` go to ``Trainer.run``
