@@ -310,20 +310,25 @@ class Buffers:
     All in the model's dtype.
 
     ``z[l]`` is ``a[l+1]`` itself (the activation is applied in place) unless ``keep_z``
-    or the loss needs the output's logits. The arrays with a column of ones are in
-    Fortran order, so that a[l] = a1[l][:, :-1] is contiguous.
+    or the loss needs the output's logits. The arrays are in Fortran order (a neuron's
+    values over the samples contiguous), so that a[l] = a1[l][:, :-1] is contiguous; so are
+    a softmax's outputs and targets, whose max and sums over each sample's outputs then
+    run down whole columns (10 to 40 times faster than along rows of 10). Other outputs
+    stay in C order, where ``np.vdot`` sums the squared errors without a copy and in the
+    order it always has (the seed script's numbers, bit for bit).
     """
 
     def __init__(self, model: MLP, rows: int, grad: np.ndarray | None = None, *, keep_z: bool = False) -> None:
         sizes, dtype = model.layer_sizes, model.dtype
+        outputs = "F" if model.output_activation == "softmax" else "C"
         self.a1 = [np.ones((rows, size + 1), dtype, order="F") for size in sizes[:-1]]
-        self.a = [a1[:, :-1] for a1 in self.a1] + [np.empty((rows, sizes[-1]), dtype)]
+        self.a = [a1[:, :-1] for a1 in self.a1] + [np.empty((rows, sizes[-1]), dtype, order=outputs)]
         self.z = [np.empty_like(a) if keep_z else a for a in self.a[1:]]
         if model.loss_function.from_logits and not keep_z:
             self.z[-1] = np.empty_like(self.a[-1])
         self.delta = [np.empty_like(a) for a in self.a[1:]]
         self.tmp = [np.empty_like(a) for a in self.a[1:]]
-        self.y = np.empty((rows, sizes[-1]), dtype)
+        self.y = np.empty((rows, sizes[-1]), dtype, order=outputs)
         self.grad = np.empty(parameter_count(sizes), dtype) if grad is None else grad
         self.grad_stacked, self.grad_weights, self.grad_biases = layer_views(self.grad, sizes)
 
