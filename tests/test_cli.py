@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_mlp.cli import EXIT_SECONDS, main
+from tui_mlp.cli import EXIT_SECONDS, app_start, build_parser, main
 from tui_mlp.core import MLP
 from tui_mlp.core.datasets import load_dataset
 from tui_mlp.core.params import load_params
@@ -133,6 +133,30 @@ def test_load_continues_training(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert np.array_equal(load_params(second)[0].parameters(), expected.parameters())
 
 
+def test_float32_trains_saves_and_trains_on_as_float32(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "p.json"
+    assert main(["train", "--seed", "0", "--dtype", "float32", "--epochs", "300", "--save", str(saved)]) == 0
+    out = capsys.readouterr().out
+    data = load_dataset("seed")
+    expected = MLP([4, 5, 2], seed=0, dtype=np.float32)
+    losses = expected.fit(data.X, data.y, 300, 0.1)
+    model, _ = load_params(saved)
+    assert model.dtype == np.float32 and np.array_equal(model.parameters(), expected.parameters())
+    assert "at learning rate 0.1 in float32; seed 0" in out and f"{END_LINE}{losses[-1]:.6f}" in out
+    # the default --dtype float64 does not widen a float32 file: it trains on in float32
+    assert main(["train", "--load", str(saved), "--epochs", "300", "--save", str(saved)]) == 0
+    expected.fit(data.X, data.y, 300, 0.1)
+    assert np.array_equal(load_params(saved)[0].parameters(), expected.parameters())
+    assert "in float32" in capsys.readouterr().out
+
+
+def test_float32_reaches_explain_and_the_app(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "--seed", "0", "--dtype", "float32"]) == 0
+    assert "float32" in capsys.readouterr().out
+    args = build_parser().parse_args(["--dtype", "float32", "--seed", "0"])
+    assert app_start(args, build_parser()).settings.training.dtype == "float32"
+
+
 def test_divergence_stops_with_finite_parameters_and_saves_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -165,6 +189,9 @@ BAD_FLAGS = [
     ["--width", "3"],
     ["--hidden", "3", "--layers", "4"],
     ["--output", "linear", "--loss", "cross_entropy"],
+    ["--dtype", "float16"],
+    ["--dtype", "double"],
+    ["--dtype"],
 ]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .core.choices import DATASET_NAMES, HIDDEN_ACTIVATIONS, LOSSES, OPTIMIZERS, OUTPUT_ACTIVATIONS
+from .core.choices import DATASET_NAMES, DTYPES, HIDDEN_ACTIVATIONS, LOSSES, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from .core.echo import counted
 from .core.errors import DataError, ParamsError
 from .core.files import check_output_path, same_file
@@ -146,6 +146,12 @@ def _add_network_flags(net: argparse._ArgumentGroup) -> None:
     )
     net.add_argument("--output", choices=(AUTO, *OUTPUT_ACTIVATIONS), default=TRAINING.output, help="output activation")
     net.add_argument("--loss", choices=(AUTO, *LOSSES), default=TRAINING.loss, help="loss; sse is ½·Σ(ŷ−y)²")
+    net.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        default=TRAINING.dtype,
+        help="number type of the network and its training (default %(default)s; --load's float32 stays float32)",
+    )
     net.add_argument(
         "--seed", type=_flag_type(parse_seed), metavar="S", help="random seed (repeatable runs) or random (the default)"
     )
@@ -338,6 +344,7 @@ def specs_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tup
         momentum=args.momentum,
         batch_size=args.batch_size,
         weight_decay=args.weight_decay,
+        dtype=args.dtype,
     )
     data = DataSpec(args.dataset, args.data, args.target or (), args.samples, args.noise, args.test_split)
     return training, data
@@ -376,8 +383,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         f"Network {sizes} ({model.activation} hidden, {model.output_activation} output, loss {model.loss_name}); "
         f"data {data.label} ({counted(len(run.train.X), 'training sample')}{test}); "
         f"{counted(training.epochs, 'epoch')} of "
-        f"{training.optimizer} at learning rate {training.learning_rate:g}; "
-        f"seed {run.seed}"
+        f"{training.optimizer} at learning rate {training.learning_rate:g}"
+        f"{'' if training.dtype == TRAINING.dtype else f' in {training.dtype}'}; seed {run.seed}"
     )
     limit = None if args.all_weights else PRINTED
     print(format_parameters("Initial", model, limit=limit))

@@ -50,6 +50,21 @@ async def test_2d_run_with_adam_and_batches_typed_in_equals_the_cli() -> None:
 
 
 @app_test
+async def test_float32_chosen_in_the_dtype_field_trains_like_the_cli() -> None:
+    app = make_app(seed=0, epochs=200)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.query_one("#dtype").value == "float64"
+        app.query_one("#dtype").value = "float32"
+        await pilot.pause()
+        app.query_one("#hidden").focus()
+        await train_to_end(pilot)
+        _, after = cli_run("--epochs", "200", "--seed", "0", "--dtype", "float32")
+        assert app.after_model.dtype == np.float32
+        assert np.array_equal(app.after_model.parameters(), after.parameters())
+        assert app.run_state.summary()["dtype"] == "float32"
+
+
+@app_test
 async def test_csv_data_from_the_command_line_trains_like_the_cli() -> None:
     app = make_app(seed=1, data_file=str(IRIS), targets=("species",), hidden="8", epochs=100, optimizer="adam")
     async with app.run_test(size=SIZE) as pilot:

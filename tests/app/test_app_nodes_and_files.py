@@ -219,6 +219,17 @@ async def test_fields_that_no_longer_describe_the_loaded_network_say_so_before_t
 
 
 @app_test
+async def test_a_loaded_float32_network_trains_on_in_float32() -> None:
+    app = make_app(model=MLP((4, 5, 2), seed=3, dtype="float32"), epochs=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.query_one("#dtype").value == "float32"
+        await train_to_end(pilot)
+        assert "loaded from net.json" in status_text(app)
+        assert app.run_state.model.dtype == app.after_model.dtype == np.float32
+
+
+@app_test
 async def test_loading_a_network_that_does_not_fit_its_data_changes_nothing(tmp_path) -> None:
     """The file names xor (2 inputs, 1 output) but holds a 4-5-2 network: refused, and
     the dataset field, the panels and the status stay as they were."""

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from tui_mlp.core import MLP
 from tui_mlp.core.activations import formula
+from tui_mlp.core.choices import DEFAULT_DTYPE
 from tui_mlp.core.optimizers import Momentum, Optimizer
 from tui_mlp.core.run import Run
 from tui_mlp.core.trace import Trace
@@ -67,8 +68,9 @@ def caption(run: Run, sample: int, step: int) -> list[str]:
     """What is stepped: the network, the data, the sample (from 0) and the step (from 1)."""
     described = run.summary()
     when = "the first" if step == 1 else f"after {step - 1:,} epochs of training"
+    dtype = "" if described["dtype"] == DEFAULT_DTYPE else f", {described['dtype']}"
     return [
-        f"network {described['network']} ({described['activation']}, loss {described['loss']}); {run.origin}",
+        f"network {described['network']} ({described['activation']}, loss {described['loss']}{dtype}); {run.origin}",
         f"data {described['data']}: sample {sample + 1} of {described['samples']}; step {step} ({when})",
     ]
 

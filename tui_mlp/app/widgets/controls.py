@@ -20,7 +20,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui_mlp.core.choices import DATASET_NAMES, HIDDEN_ACTIVATIONS, OPTIMIZERS
+from tui_mlp.core.choices import DATASET_NAMES, DTYPES, HIDDEN_ACTIVATIONS, OPTIMIZERS
 from tui_mlp.core.errors import DataError
 from tui_mlp.core.parse import (
     FULL_BATCH,
@@ -167,6 +167,9 @@ FIELDS: dict[str, FieldSpec] = {
     "weight_decay": FieldSpec(
         "L2 decay", "training", "weight_decay", parse_weight_decay, "L2 weight decay, 0 to 10 (0: none)"
     ),
+    "dtype": FieldSpec(
+        "Dtype", "training", "dtype", str, "float64: the seed script's numbers, bit for bit; float32: half the memory"
+    ),
     "seed": FieldSpec(
         "Seed", "", "seed", parse_seed, f"Random seed, or {RANDOM_SEED} (a new one each run)", none=RANDOM_SEED
     ),
@@ -174,7 +177,12 @@ FIELDS: dict[str, FieldSpec] = {
     "noise": FieldSpec("Noise", "data", "noise", parse_noise, "Noise level of a generated dataset"),
     "samples": FieldSpec("Samples", "data", "samples", parse_samples, "Samples of a generated dataset"),
 }
-SELECTS = {"activation": HIDDEN_ACTIVATIONS, "optimizer": (AUTO, *OPTIMIZERS), "dataset": DATASET_NAMES}
+SELECTS = {
+    "activation": HIDDEN_ACTIVATIONS,
+    "optimizer": (AUTO, *OPTIMIZERS),
+    "dtype": DTYPES,
+    "dataset": DATASET_NAMES,
+}
 GENERATED_ONLY = ("noise", "samples")  # disabled for the fixed datasets and CSV files
 
 
@@ -242,9 +250,12 @@ class ControlBar(Vertical):
     def show_loaded(self, loaded: Loaded) -> None:
         """Put the ``loaded`` network's hidden sizes and activation in their fields; while
         they describe it, Train goes on training it."""
+        from tui_mlp.core.params import loaded_dtype  # the engine: loaded with the network
+
         self.loaded = loaded
         self.set_value("hidden", _text(loaded.model.layer_sizes[1:-1]))
         self.set_value("activation", loaded.model.activation)
+        self.set_value("dtype", loaded_dtype(loaded.model.dtype.name, self.value("dtype")))
 
     def data_spec(self, noise: float | None = None, samples: int | None = None) -> DataSpec:
         """The data the dataset field names (with ``noise`` and ``samples`` for generated ones)."""
