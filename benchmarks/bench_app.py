@@ -1,8 +1,8 @@
 """How much the app costs: training inside it, time to first screen, key-press delay.
 
 Run: ``.venv/bin/python benchmarks/bench_app.py`` (``--backprop``: only the backprop
-view's keys). Prints one line per measure with its goal; every ratio is against a
-baseline measured in the same run.
+view's keys; ``--keys``: only the key delays while training). Prints one line per
+measure with its goal; every ratio is against a baseline measured in the same run.
 """
 
 from __future__ import annotations
@@ -131,9 +131,13 @@ async def timed_press(app: MLPApp, key: str, probe) -> float:
     return time.perf_counter() - start
 
 
-async def key_delays() -> dict[str, float]:
+SEED_NET = Settings(TrainingSpec(epochs=10_000_000), seed=0)
+DIGITS_NET = Settings(TrainingSpec(hidden=(128,), epochs=1_000_000), DataSpec("digits"), seed=0)
+
+
+async def key_delays(settings: Settings) -> dict[str, float]:
     """Worst delay per key from a press to its effect painted, while training (``timed_press``)."""
-    app = MLPApp(Settings(TrainingSpec(epochs=10_000_000), seed=0))
+    app = MLPApp(settings)
     worst: dict[str, float] = {}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
@@ -221,6 +225,9 @@ def main() -> None:
     if sys.argv[1:] == ["--backprop"]:  # only the backprop view's lines
         backprop_lines()
         return
+    if sys.argv[1:] == ["--keys"]:  # only the key delays while training
+        key_lines()
+        return
     alone = statistics.median(headless_seconds() for _ in range(REPEATS))
     inside = statistics.median(asyncio.run(in_app_seconds()) for _ in range(REPEATS))
     print(
@@ -235,8 +242,13 @@ def main() -> None:
             f"{bare[index] * 1000:.0f} ms = {app / bare[index]:.2f}x (goal <= 1.5); "
             f"the issue's required widgets alone: {required / bare[index]:.2f}x"
         )
-    print_delays("while training", asyncio.run(key_delays()))
+    key_lines()
     backprop_lines()
+
+
+def key_lines() -> None:
+    print_delays("while training the seed net", asyncio.run(key_delays(SEED_NET)))
+    print_delays("while training digits 64-128-10", asyncio.run(key_delays(DIGITS_NET)))
 
 
 if __name__ == "__main__":
