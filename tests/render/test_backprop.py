@@ -103,3 +103,9 @@ def test_seed_network_first_step_matches_golden(run: Run) -> None:
         parts.append(render_text(backprop_diagram(run.model, trace, phase, title=title, width=WIDTH, height=14), WIDTH))
     parts += [render_text(chain_rule(run.model, trace, layer, 1), WIDTH) for layer in (1, 2)]
     assert_golden("\n".join(parts), "backprop_seed")
+
+
+def test_squeezed_the_loss_still_shows_each_output_beside_its_target(run: Run) -> None:
+    trace = run.next_step(run.model, 0)
+    text = render_text(backprop_diagram(run.model, trace, Phase("loss", 2), width=38, height=9), 38)
+    assert "z=" not in text and "y1 a=+0.58 y=    0" in text

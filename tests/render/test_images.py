@@ -102,3 +102,11 @@ def test_a_snapshot_of_digits_draws_the_weights_as_images() -> None:
         snapshot_renderable(run.before, run.model, run.result.losses, {}, data=data, color=True), 160
     )
     assert "▀" in colour_text
+
+
+def test_the_units_that_fit_are_the_most_important() -> None:
+    model = model_64(40)
+    model.weights[1][...] = 0.0  # importance from the incoming weights alone: h3 (8), h1 (3), then ties by index
+    model.weights[0][:, 30] = 0.5  # h31: 64 × 0.5 = 32, the most important
+    labels = render_text(WeightImages(model, (8, 8), height=7), 36).splitlines()[4]
+    assert labels.split() == ["h1", "h2", "h3", "h31"]

@@ -294,11 +294,10 @@ class MLPApp(AsciiCapableApp):
         self.query_one(Panels).toggle_tables()
 
     def action_backprop(self) -> None:
-        """Show or hide the backprop view (in place of Before and the boundary)."""
+        """Show or hide the backprop view (in place of Before and the boundary; hidden, Textual
+        moves its focus on to the Before panel)."""
         panels = self.query_one(Panels)
         panels.backprop = not panels.backprop
-        if not panels.backprop and self.focused is None:
-            self.query_one("#after").focus()
 
     def action_toggle_boundary(self) -> None:
         """Show or hide the decision-boundary panel (2-D data, or a fitted curve on 1-D regression)."""

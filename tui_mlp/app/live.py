@@ -78,11 +78,11 @@ class ProgressFeed:
         """The losses received so far (UI side)."""
         return self._buffer[: self._received]
 
-    def offer(self, progress: Progress) -> np.ndarray | None:
-        """Worker side: the unseen losses if a report is due now (always when training
-        pauses), else None."""
+    def offer(self, progress: Progress, *, paused: bool = False) -> np.ndarray | None:
+        """Worker side: the unseen losses if a report is due now (always while training is
+        ``paused``: the person waits to see where it stopped), else None."""
         due = max(FIRST_REPORT, self._last + self.interval)
-        if not progress.paused and (self._in_flight or progress.elapsed < due):
+        if not paused and (self._in_flight or progress.elapsed < due):
             return None
         self._in_flight, self._last = True, progress.elapsed
         new = progress.losses[self._sent :].copy()
@@ -237,7 +237,7 @@ class LiveTraining:
 
         def report(progress: Progress) -> None:
             run.feed.yield_to_ui()
-            new_losses = run.feed.offer(progress)
+            new_losses = run.feed.offer(progress, paused=run.control.paused)
             if new_losses is not None:
                 parameters = run.model.parameters().copy()
                 self.app.post_message(

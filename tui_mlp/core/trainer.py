@@ -80,7 +80,6 @@ class Progress:
     loss: float
     elapsed: float
     losses: np.ndarray  # the losses so far (a read-only view)
-    paused: bool = False  # training pauses here (a report worth showing at once)
 
 
 @dataclass(frozen=True)
@@ -333,11 +332,10 @@ class _Reporter:
         self.now = time.perf_counter()
         return done - self.last_epoch >= self.every or self.now - self.last_time >= self.seconds
 
-    def report(self, done: int, value: float, losses: np.ndarray, *, paused: bool = False) -> None:
+    def report(self, done: int, value: float, losses: np.ndarray) -> None:
         """Report ``done`` epochs, the last with loss ``value``, as of the last ``due``."""
         assert self.on_progress is not None
-        elapsed = self.now - self.start
-        self.on_progress(Progress(done, self.epochs, value, elapsed, _read_only(losses[:done]), paused))
+        self.on_progress(Progress(done, self.epochs, value, self.now - self.start, _read_only(losses[:done])))
         self.last_epoch, self.last_time = done, self.now
 
     def paused(self, done: int, losses: np.ndarray) -> None:
@@ -345,7 +343,7 @@ class _Reporter:
         so that a pause shows exactly where training stands."""
         if self.on_progress is not None and done and done != self.last_epoch:
             self.now = time.perf_counter()
-            self.report(done, float(losses[done - 1]), losses, paused=True)
+            self.report(done, float(losses[done - 1]), losses)
 
     def last(self, losses: np.ndarray, elapsed: float) -> None:
         """Training has ended after ``losses``: report it, unless that was just reported."""

@@ -65,6 +65,11 @@ def _per_neuron(values: np.ndarray, total: bool) -> np.ndarray:
     return values.sum(axis=0) if total else values.mean(axis=0)
 
 
+def _within(values: Sequence[np.ndarray | None], layers: range) -> list[np.ndarray | None]:
+    """``values`` of the neuron layers in ``layers``, None (nothing printed) for the others."""
+    return [v if layer in layers else None for layer, v in enumerate(values)]
+
+
 def step_values(trace: Trace, phase: Phase, *, update: bool = False, ascii: bool = False) -> Values:
     """What the diagram prints at ``phase``: forward, each computed neuron's z and a, the
     weights on the edges; back, each computed neuron's δ and each computed edge's ∂L/∂w
@@ -80,19 +85,16 @@ def step_values(trace: Trace, phase: Phase, *, update: bool = False, ascii: bool
     names = ("z", "a", "δ") if one else ("⟨z⟩", "⟨a⟩", "Σδ")
     active: int | None = phase.layer
     if phase.kind in ("forward", "loss"):
-        shown = phase.layer + 1
-        nodes = [
-            (names[0], [*z[:shown], *[None] * (count - shown)]),
-            (names[1], [*a[:shown], *[None] * (count - shown)]),
-        ]
+        computed = range(phase.layer + 1)
+        nodes = [(names[0], _within(z, computed)), (names[1], _within(a, computed))]
         if phase.kind == "loss":
-            nodes.append(("y", [*[None] * (count - 1), _per_neuron(trace.y, False)]))
+            nodes.append(("y", [*[None] * (count - 1), _per_neuron(trace.y, False)]))  # the outputs' targets
         edges, quantity = weights, "w"
     elif phase.kind == "backward":
-        k = phase.layer
-        nodes = [(names[1], [*a[:k], *[None] * (count - k)]), (names[2], [*[None] * k, *delta[k:]])]
-        computed = [t.step_weights if update else t.grad_weights for t in layers]
-        edges = tuple(w if layer + 1 >= k else np.full_like(w, np.nan) for layer, w in enumerate(computed))
+        computed = range(phase.layer, count)
+        nodes = [(names[1], _within(a, range(phase.layer))), (names[2], _within(delta, computed))]
+        changes = [t.step_weights if update else t.grad_weights for t in layers]
+        edges = tuple(w if layer + 1 in computed else np.full_like(w, np.nan) for layer, w in enumerate(changes))
         quantity = "Δw" if update else "∂L/∂w"
     else:
         nodes = [("Δb", [None, *(t.step_biases for t in layers)])]
@@ -119,10 +121,10 @@ def backprop_diagram(
     """``model``'s diagram at ``phase`` of the step ``trace`` holds (see ``step_values``); tall
     layers show the neurons with the largest gradients, in every phase alike. Where the whole
     network would not fit ``width`` × ``height``, its neurons show only their newest number
-    (a forward, δ back), then the ``title`` goes too."""
+    (a forward, δ back, a and y at the loss), then the ``title`` goes too."""
     ranking = ranked(model, [t.grad_weights for t in trace.layers])
     values = step_values(trace, phase, update=update, ascii=ascii)
-    newest = replace(values, nodes=values.nodes[-1:])
+    newest = replace(values, nodes=values.nodes[1:] or values.nodes)  # z (or a, going back) goes
     choices = [(values, title), (newest, title), (newest, "")]
     options = {"focus": focus, "ascii": ascii, "width": width, "height": height, "ranking": ranking, "names": names}
     for values, title in choices if width is not None and height is not None else choices[:1]:

@@ -23,7 +23,7 @@ from tui_mlp.core import MLP
 
 from . import palette
 from .graph import node_label
-from .layout import weight_text
+from .layout import ranked, weight_text
 from .text import fitting
 
 LEVELS = 16  # brightness steps of a pixel's colour
@@ -94,8 +94,8 @@ def layer_scale(model: MLP) -> float:
 class WeightImages:
     """The first hidden layer's units, each as the picture of its incoming weights laid out
     as the input image (``shape``: rows, columns). The ``focus``ed unit is drawn enlarged
-    first, with its bias and the scale; the rest in a grid, the most important (``ranking``)
-    that fit ``height``, in index order. A Rich renderable."""
+    first, with its bias and the scale; the rest in a grid, the most important (by |w|, as the
+    graph chooses: ``layout.ranked``) that fit ``height``, in index order. A Rich renderable."""
 
     def __init__(
         self,
@@ -103,15 +103,13 @@ class WeightImages:
         shape: tuple[int, int],
         *,
         focus: int | None = None,
-        ranking: Sequence[int] | None = None,
         ascii: bool = False,
         height: int | None = None,
     ) -> None:
         if shape[0] * shape[1] != model.layer_sizes[0]:
             raise ValueError(f"{model.layer_sizes[0]} inputs are not an image of {shape[0]}×{shape[1]}")
         self.model, self.shape, self.focus, self.ascii, self.height = model, shape, focus, ascii, height
-        units = model.layer_sizes[1]
-        self.ranking = np.arange(units) if ranking is None else np.asarray(ranking)
+        self.ranking = ranked(model)[1]  # the first hidden layer's units, most important first
         self.scale = layer_scale(model)
 
     def tile(self, unit: int, zoom: int = 1) -> list[list[Segment]]:
@@ -157,7 +155,7 @@ class WeightImages:
     def grid(self, width: int, height: int) -> Iterator[list[Segment]]:
         """As many units as fit, most important first, drawn in index order, a label under each."""
         tile_width = self.shape[1]
-        tile_rows = len(self.tile(0))
+        tile_rows = self.shape[0] if self.ascii else (self.shape[0] + 1) // 2  # (``picture``: 2 pixel rows a line)
         per_row = max((width + 1) // (tile_width + 1), 1)
         units = len(self.ranking)
         rows_fit = max(height // (tile_rows + 1), 0)

@@ -39,12 +39,19 @@ class BackpropView(NetworkView):
         super().__init__("Backprop", empty=EMPTY, ascii=ascii, id=id)
         self._traced: tuple[object, Trace] | None = None  # (what it traced, the trace)
 
+    @property
+    def chosen(self) -> int | None:
+        """The training sample traced (None: all), within the run's samples (a new run may have fewer)."""
+        if self.sample is None or self.run is None:
+            return None
+        return min(self.sample, len(self.run.train.X) - 1)
+
     def trace(self) -> Trace | None:
         """The next step from ``model`` on the chosen samples (None if there is no run of it)."""
         model, run = self.model, self.run
         if model is None or run is None or model.layer_sizes != run.before.layer_sizes:
             return None
-        sample = None if self.sample is None else min(self.sample, len(run.train.X) - 1)
+        sample = self.chosen
         key = (self._version, sample)
         if self._traced is None or self._traced[0] != key:
             self._traced = key, run.next_step(model, sample)
@@ -67,11 +74,12 @@ class BackpropView(NetworkView):
         from tui_mlp.render.backprop import backprop_diagram, phases  # the renderers: once there is a network
 
         steps = phases(model)
-        phase = steps[self.phase % len(steps)]
-        self.border_title = self._title(phase.describe(model), len(steps))
+        index = self.phase % len(steps)  # (a new network may have fewer layers)
+        phase = steps[index]
+        self.border_title = self._title(phase.describe(model), f"{index + 1}/{len(steps)}")
         focus = self.cursor if self.has_focus else self.node
         width, height = self._drawing_size()
-        key = ("backprop", self._version, self.sample, phase, self.update, focus, width, height)
+        key = ("backprop", self._version, self.chosen, phase, self.update, focus, width, height)
         names = self.names
         return self._cache.drawing(
             key,
@@ -89,11 +97,10 @@ class BackpropView(NetworkView):
             ),
         )
 
-    def _title(self, described: tuple[str, ...], count: int) -> str:
-        """``Backprop · sample 2/4 · 3/8 backward: Output``, shortened to the panel's width."""
+    def _title(self, described: tuple[str, ...], step: str) -> str:
+        """``Backprop · sample 2/4 · 3/8 backward: Output`` (``step``: ``3/8``), shortened to the panel's width."""
         samples = len(self.run.train.X) if self.run is not None else 0
-        which = "all" if self.sample is None else f"{min(self.sample, samples - 1) + 1}/{samples}"
-        step = f"{self.phase % count + 1}/{count}"
+        which = "all" if self.chosen is None else f"{self.chosen + 1}/{samples}"
         forms = [f"Backprop · sample {which} · {step} {text}" for text in described]
         forms += [f"{which} · {text}" for text in described]
         return fitting(forms, max(self.size.width - 4, 0))
@@ -127,8 +134,8 @@ class BackpropView(NetworkView):
 
     def action_sample(self, by: int) -> None:
         if self.run is not None:
-            samples = len(self.run.train.X)
-            self.sample = 0 if self.sample is None else (min(self.sample, samples - 1) + by) % samples
+            chosen = self.chosen
+            self.sample = 0 if chosen is None else (chosen + by) % len(self.run.train.X)
 
     def action_all_samples(self) -> None:
         self.sample = 0 if self.sample is None else None
