@@ -10,6 +10,7 @@ import pytest
 
 from tui_mlp.cli import build_parser, specs_from
 from tui_mlp.core import memory
+from tui_mlp.core.history import capacity, schedule
 from tui_mlp.core.memory import (
     LIMIT_VARIABLE,
     available_bytes,
@@ -73,9 +74,22 @@ def test_float32_halves_the_network_and_its_passes_and_copies_the_training_data(
     base = memory.BASELINE_BYTES + sum(array.nbytes for part in MOONS for array in (part.X, part.y))
     copy = (MOONS[0].X.nbytes + MOONS[0].y.nbytes) // 2  # the trainer's float32 copy of the training data
     history = 2 * memory.FLOAT * 10_000  # the loss history stays float64 (10,000 epochs: auto)
-    float64 = estimate(optimizer="adam") - base - history
-    float32 = estimate(optimizer="adam", dtype="float32") - base - copy - history
+    float64 = estimate(optimizer="adam") - base - history - checkpoints(8)
+    float32 = estimate(optimizer="adam", dtype="float32") - base - copy - history - checkpoints(4)
     assert float32 * 2 == float64
+
+
+def checkpoints(item: int, epochs: int = 10_000) -> int:
+    """The bytes of the checkpoints of ``epochs`` epochs of the network of SIZES, ``item`` bytes a number."""
+    parameters = item * parameter_count(SIZES)
+    return len(schedule(epochs, capacity(parameters))) * parameters
+
+
+def test_the_checkpoints_count_within_their_budget() -> None:
+    """A float32 network keeps twice as many, in the same memory."""
+    assert checkpoints(8) == 91 * PARAMETER_BYTES and round(checkpoints(8) / 2**20, 1) == 63.5
+    assert checkpoints(4) == 183 * PARAMETER_BYTES // 2 and checkpoints(8, epochs=3) == 4 * PARAMETER_BYTES
+    assert estimate(epochs=3) + 87 * PARAMETER_BYTES + 2 * 8 * (10_000 - 3) == estimate()  # and the loss history
 
 
 def test_a_batch_size_needs_less_but_scores_still_take_every_sample() -> None:
@@ -84,7 +98,7 @@ def test_a_batch_size_needs_less_but_scores_still_take_every_sample() -> None:
     data = sum(array.nbytes for part in MOONS for array in (part.X, part.y))
     batched = estimate(batch_size=32)
     assert batched < estimate()
-    assert batched == memory.BASELINE_BYTES + data + 2 * PARAMETER_BYTES + scoring  # the scores set the peak
+    assert batched == memory.BASELINE_BYTES + data + 2 * PARAMETER_BYTES + checkpoints(8) + scoring  # scores: the peak
     assert estimate(batch_size=16) == batched
 
 

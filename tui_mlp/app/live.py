@@ -138,8 +138,7 @@ class Shown:
 
 def shown(run: LiveRun, parameters: np.ndarray, losses: np.ndarray, status: RunStatus) -> Shown:
     """The network with ``parameters``, and ``status`` with its scores."""
-    model = run.before.copy()
-    np.copyto(model.parameters(), parameters)
+    model = run.with_parameters(parameters)
     scores = " · ".join(format_scores(run.scores(model), short=True))
     return Shown(model, losses, replace(status, scores=scores))
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .history import capacity, schedule
 from .mlp import parameter_count
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ def estimate_bytes(
     data = sum(array.nbytes for part in (train, test) if part for array in (part.X, part.y))
     if item != FLOAT:  # the trainer's copy of the training data in the network's dtype
         data += (train.X.nbytes + train.y.nbytes) * item // FLOAT
-    return baseline + data + networks * parameters + working
+    checkpoints = len(schedule(training.epochs, capacity(parameters))) * parameters  # kept after training
+    return baseline + data + (networks * parameters + checkpoints) + working
 
 
 def available_bytes() -> int | None:

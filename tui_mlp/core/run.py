@@ -14,6 +14,7 @@ import numpy as np
 from .datasets import Dataset
 from .diagnosis import Stuck, diagnose
 from .echo import shown
+from .history import History
 from .memory import estimate_bytes, require_memory
 from .metrics import format_loss, format_score, scores, test_confusion
 from .mlp import MLP
@@ -70,6 +71,8 @@ class Run:
     origin: str  # where ``before`` came from: "seed 3" or "loaded from p.json"
     result: TrainResult | None = None
     optimizer: Optimizer | None = field(default=None, repr=False)  # its state: where training stands
+    history: History | None = field(default=None, repr=False)  # its checkpoints, once training starts
+    _test_losses: list[float] = field(default_factory=list, repr=False)  # at the checkpoints, as computed
 
     @classmethod
     def create(
@@ -104,14 +107,40 @@ class Run:
         require_memory(estimate_bytes(self.before.layer_sizes, self.training, self.train, self.test, **options))
 
     def fit(self, *, keep_optimizer: bool = False, **options: Any) -> TrainResult:
-        """Train ``model`` as specified; ``options`` go to ``Trainer.run`` (control, on_progress, …).
-        With ``keep_optimizer`` (the app: ``next_step`` while paused) ``optimizer`` keeps its state;
-        else it goes when training ends (Adam's and weight decay's arrays, as big as the network)."""
+        """Train ``model`` as specified, keeping its ``history``; ``options`` go to ``Trainer.run``
+        (control, on_progress, …). With ``keep_optimizer`` (the app: ``next_step`` while paused)
+        ``optimizer`` keeps its state; else it goes when training ends (Adam's and weight decay's
+        arrays, as big as the network)."""
+        self.history = History.planned(self.training.epochs, self.model.parameters())
         trainer = self.training.trainer(self.model, self.train, self.seed)
         if keep_optimizer:
             self.optimizer = trainer.optimizer
-        self.result = trainer.run(self.training.epochs, **options)
+        self.result = trainer.run(self.training.epochs, history=self.history, **options)
         return self.result
+
+    def with_parameters(self, parameters: np.ndarray) -> MLP:
+        """A copy of the run's network holding ``parameters`` (a checkpoint's, a report's)."""
+        model = self.before.copy()
+        np.copyto(model.parameters(), parameters)
+        return model
+
+    def checkpoint(self, index: int) -> MLP:
+        """The network at the history's checkpoint ``index`` (IndexError if there is none)."""
+        if self.history is None or not -len(self.history) <= index < len(self.history):
+            raise IndexError(f"no checkpoint {index}")
+        return self.with_parameters(self.history.parameters[index])
+
+    def test_curve(self) -> tuple[list[int], list[float]]:
+        """(epochs, test losses) at the checkpoints kept so far, each computed once; for a loss
+        that sums over samples (sse), scaled to the training split's size so the two curves
+        compare. Empty without a test split or a history."""
+        if self.test is None or self.history is None:
+            return [], []
+        scale = 1.0 if self.before.loss_function.mean else len(self.train.X) / len(self.test.X)
+        with np.errstate(all="ignore"):
+            for index in range(len(self._test_losses), len(self.history)):
+                self._test_losses.append(scale * self.checkpoint(index).loss(self.test.X, self.test.y))
+        return self.history.epochs[: len(self._test_losses)], list(self._test_losses)
 
     def next_step(self, model: MLP, sample: int | None = None) -> Trace:
         """The step training takes next from ``model`` (the run's network as far as it has

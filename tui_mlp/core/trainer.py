@@ -20,6 +20,7 @@ import numpy as np
 
 from .choices import DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER
 from .echo import counted
+from .history import History
 from .optimizers import make_optimizer
 
 
@@ -212,18 +213,24 @@ class Trainer:
         on_progress: ProgressCallback | None = None,
         progress_every: int = 1000,
         progress_seconds: float = 0.1,
+        history: History | None = None,
     ) -> TrainResult:
         """Up to ``epochs`` epochs, under ``control``. ``on_progress`` is called when
         ``progress_every`` epochs or ``progress_seconds`` have passed since the last call,
         whichever comes first, and once at the end. The first non-finite loss, or an
         update that makes a parameter non-finite, stops training and restores the last
-        parameters whose loss was finite."""
+        parameters whose loss was finite. ``history`` is offered the parameters before
+        the first epoch and after each, and keeps the last."""
         if epochs < 0:
             raise ValueError(f"epochs must be 0 or more, not {epochs}")
         losses = np.empty(epochs)
         reporter = _Reporter(on_progress, epochs, progress_every, progress_seconds)
+        history = History([]) if history is None else history  # (one that keeps none)
+        history.offer(0, self.params)
         with np.errstate(all="ignore"):
-            done, reason, diverged_at = _epochs(self, losses, control or TrainControl(), reporter)
+            done, reason, diverged_at = _epochs(self, losses, control or TrainControl(), reporter, history)
+        # a run that diverged went back to the parameters of the epoch before
+        history.finish(max(done - 1, 0) if reason is StopReason.DIVERGED else done, self.params)
         elapsed = time.perf_counter() - reporter.start
         losses = losses[:done].copy()
         reporter.last(losses, elapsed)
@@ -288,10 +295,11 @@ def train(
 
 
 def _epochs(
-    trainer: Trainer, losses: np.ndarray, control: TrainControl, reporter: _Reporter
+    trainer: Trainer, losses: np.ndarray, control: TrainControl, reporter: _Reporter, history: History
 ) -> tuple[int, StopReason, int | None]:
-    """Run up to ``len(losses)`` epochs, filling ``losses``; returns the epochs done, why
-    training stopped and, if it diverged, the epoch whose loss was not finite."""
+    """Run up to ``len(losses)`` epochs, filling ``losses`` and offering ``history`` the
+    parameters; returns the epochs done, why training stopped and, if it diverged, the
+    epoch whose loss was not finite."""
     run_epoch = trainer.step if trainer.full_batch else trainer.epoch  # a full-batch epoch is one step
     for epoch in range(len(losses)):
         if control.paused:
@@ -307,6 +315,7 @@ def _epochs(
         if not trainer.finite():  # the update overflowed: a saturated output can keep the loss finite meanwhile
             trainer.restore()
             return epoch + 1, StopReason.DIVERGED, epoch + 2
+        history.offer(epoch + 1, trainer.params)
         if control.steps:
             control.steps -= 1
             if not control.steps:
