@@ -6,6 +6,9 @@ panels are bound to (``data_bind``):
 points and node details come from), ``focused_node``, ``status`` and
 ``show_boundary``. Handlers only set them; no panel is repainted by hand.
 Training runs in ``live``, files in ``files``, the loaded network in ``session``.
+``replay`` is a cursor through the run's checkpoints (``replay``): while it is
+on one, After, the node details, the boundary and the status line show that
+checkpoint, and reports of training only extend the chart.
 
 The first frame needs only Textual and the widgets: the data the panels preview
 (NumPy, the engine) and the loss chart's plot (plotext) come just after it, the
@@ -17,7 +20,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -28,15 +31,17 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Select, Static
 
 from tui_mlp.core.errors import DataError, ParamsError
 from tui_mlp.core.specs import Settings
 
+from . import replay as cursor
 from .ascii import AsciiCapableApp
 from .commands import MLPCommands, with_screenshot
 from .files import Files
-from .keys import APP_KEYS, BACKPROP_KEYS
+from .keys import APP_KEYS, BACKPROP_KEYS, REPLAY_KEYS
 from .messages import ChainRule, NodeBlurred, NodeFocused, TrainingReport, TrainRequested
 from .screens.help import HelpScreen
 from .session import Session, loaded_note
@@ -44,7 +49,7 @@ from .signals import ExitGuard
 from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
 from .widgets.loss_chart import LossChart
-from .widgets.network_view import NetworkView
+from .widgets.network_view import AFTER_TITLE, NetworkView
 from .widgets.node_details import NodeDetails
 from .widgets.panels import Panels
 from .widgets.status import RunStatus, StatusLine
@@ -57,7 +62,7 @@ if TYPE_CHECKING:
     from tui_mlp.core.datasets import Dataset
     from tui_mlp.core.run import Loaded
 
-    from .live import LiveRun, LiveTraining
+    from .live import LiveRun, LiveTraining, Shown
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 START_TEXT = "Press Enter or Train to build a network and train it."
@@ -79,7 +84,7 @@ class MLPApp(AsciiCapableApp):
         (140, "-very-wide"),
     ]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (32, "-tall")]
-    BINDINGS: ClassVar[list[BindingType]] = APP_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = APP_KEYS + REPLAY_KEYS
 
     run_state: var[LiveRun | None] = var(None, init=False)
     before: var[MLP | None] = var(None, init=False)
@@ -91,6 +96,12 @@ class MLPApp(AsciiCapableApp):
     status: var[RunStatus | str] = var(START_TEXT, init=False)
     show_boundary: var[bool | None] = var(None, init=False)  # None: shown from 100 columns
     paused: var[bool] = var(False, bindings=True, init=False)  # the footer offers Resume instead of Pause
+    replay: var[int | None] = var(None, init=False)  # the checkpoint After shows; None: live
+    replay_epoch: var[int | None] = var(None, init=False)  # its epoch, marked in the chart
+    after_title: var[str] = var(AFTER_TITLE, init=False)
+    test_curve: var[tuple[list[int], list[float]] | None] = var(None, init=False)  # test loss at the checkpoints
+    playing: var[bool] = var(False, init=False)
+    speed: var[int] = var(cursor.DEFAULT_SPEED, init=False)  # checkpoints a second while playing
 
     def __init__(
         self,
@@ -110,6 +121,8 @@ class MLPApp(AsciiCapableApp):
         self._frozen_renderers = False  # see _freeze
         self.timing = True  # False hides elapsed time and speed (deterministic snapshots)
         self.exit_guard = ExitGuard(self, self._cancel_run)  # SIGTERM/SIGHUP/SIGINT end the app, always
+        self._live: Shown | None = None  # what the latest report showed (a replay goes back to it)
+        self._player: Timer | None = None
 
     def compose(self) -> ComposeResult:
         self._size_classes()
@@ -124,11 +137,18 @@ class MLPApp(AsciiCapableApp):
                 after=MLPApp.after_model,
                 focused=MLPApp.focused_node,
                 run=MLPApp.run_state,
+                after_title=MLPApp.after_title,
             )
             with Horizontal(id="bottom"):
-                yield LossChart(ascii=self.ascii, id="loss").data_bind(MLPApp.losses)
+                chart = LossChart(ascii=self.ascii, id="loss")
+                yield chart.data_bind(MLPApp.losses, test=MLPApp.test_curve, at=MLPApp.replay_epoch)
                 yield NodeDetails(id="details").data_bind(
-                    MLPApp.before, MLPApp.data, MLPApp.equations, after=MLPApp.after_model, focused=MLPApp.focused_node
+                    MLPApp.before,
+                    MLPApp.data,
+                    MLPApp.equations,
+                    MLPApp.after_title,
+                    after=MLPApp.after_model,
+                    focused=MLPApp.focused_node,
                 )
             yield StatusLine(id="status", timing=self.timing).data_bind(MLPApp.status)
         yield Static(TOO_SMALL, id="too-small")
@@ -203,7 +223,7 @@ class MLPApp(AsciiCapableApp):
         except (ValueError, DataError, ParamsError) as error:
             self.notify(str(error), title="Cannot train", severity="error")
             return
-        self.run_state = run
+        self._current(run)
         self.before, self.after_model, self.losses = run.before, run.before.copy(), ()
         self.data = run.train, run.test
         self.status = RunStatus(run.origin, run.training.epochs)
@@ -217,7 +237,14 @@ class MLPApp(AsciiCapableApp):
     @on(TrainingReport)
     def _report(self, message: TrainingReport) -> None:
         if (shown := self.live.report(message, self.run_state)) is not None:
-            self.after_model, self.losses, self.status = shown.model, shown.losses, shown.status
+            assert self.run_state is not None
+            self._live, self.losses, self.test_curve = shown, shown.losses, self.run_state.test_curve()
+            if self.replay is None:
+                self.after_model, self.status = shown.model, shown.status
+
+    def _current(self, run: LiveRun | None) -> None:
+        """``run`` is now the current run (None: none), live, with no checkpoint tested yet."""
+        self.run_state, self._live, self.playing, self.replay, self.test_curve = run, None, False, None, None
 
     def _cancel_run(self) -> None:
         if self.run_state is not None:
@@ -263,7 +290,8 @@ class MLPApp(AsciiCapableApp):
     def open(self, loaded: Loaded) -> None:
         """Show the ``loaded`` network; the next Train starts from it."""
         self._cancel_run()
-        self.session.loaded, self.run_state = loaded, None
+        self.session.loaded = loaded
+        self._current(None)
         self.query_one(ControlBar).show_loaded(loaded)
         self.before, self.after_model, self.losses = loaded.model, loaded.model.copy(), ()
         self._preview()
@@ -311,8 +339,9 @@ class MLPApp(AsciiCapableApp):
         chart.log = not chart.log
 
     def action_help(self) -> None:
-        sections = [("Training and views", APP_KEYS), ("In a network panel", NetworkView.BINDINGS)]
-        self.push_screen(HelpScreen([*sections, ("In the backprop view (g)", BACKPROP_KEYS)]))
+        sections = [("Training and views", APP_KEYS), ("Replay", REPLAY_KEYS)]
+        sections += [("In a network panel", NetworkView.BINDINGS), ("In the backprop view (g)", BACKPROP_KEYS)]
+        self.push_screen(HelpScreen(sections))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's palette commands, its Screenshot saving where ctrl+s does."""
@@ -321,3 +350,77 @@ class MLPApp(AsciiCapableApp):
     def action_snapshot(self) -> None:
         """Write a text snapshot to a timestamped file in the working (or files) folder."""
         self.files.snapshot()
+
+    # --- replay ---------------------------------------------------------------------
+
+    def _checkpoints(self) -> list[int]:
+        """The epochs of the current run's checkpoints so far (none before it trains)."""
+        history = self.run_state.history if self.run_state is not None else None
+        return history.epochs[: len(history)] if history is not None else []
+
+    def _move_replay(self, to: Callable[[list[int], int | None, int], int | None]) -> None:
+        """Move the replay cursor where ``to`` (checkpoint epochs, cursor, live epoch) says."""
+        if not (epochs := self._checkpoints()):
+            self.notify("Train first: a run keeps checkpoints to replay as it trains.", severity="warning")
+            return
+        self.replay = to(epochs, self.replay, len(self.losses))
+
+    def action_replay(self, by: int) -> None:
+        self._move_replay(lambda epochs, at, live: cursor.step(epochs, at, by, live))
+
+    def action_replay_jump(self, direction: int) -> None:
+        assert self.run_state is not None or not self._checkpoints()
+        span = self.run_state.training.epochs if self.run_state is not None else 0
+        self._move_replay(lambda epochs, at, live: cursor.jump(epochs, at, direction * cursor.JUMP * span, live))
+
+    def action_replay_first(self) -> None:
+        self._move_replay(lambda epochs, at, live: cursor.step(epochs, 0, 0, live))
+
+    def action_replay_live(self) -> None:
+        self.playing, self.replay = False, None
+
+    def action_play(self) -> None:
+        """Play the checkpoints from the start (or from the cursor), or stop playing."""
+        if self.playing:
+            self.playing = False
+        elif self._checkpoints():
+            self.replay = 0 if self.replay is None else self.replay
+            self.playing = True
+        else:
+            self._move_replay(lambda epochs, at, live: at)  # says why not
+
+    def action_play_speed(self, by: int) -> None:
+        self.speed = cursor.faster(self.speed, by)
+        self.notify(f"Replay at {self.speed} checkpoints a second", timeout=1.5)
+
+    def _play_tick(self) -> None:
+        self.replay = cursor.step(self._checkpoints(), self.replay, 1, len(self.losses))
+        if self.replay is None:  # caught up with live
+            self.playing = False
+
+    def watch_playing(self, playing: bool) -> None:
+        self._restart_player(playing)
+
+    def watch_speed(self) -> None:
+        self._restart_player(self.playing)
+
+    def _restart_player(self, playing: bool) -> None:
+        if self._player is not None:
+            self._player.stop()
+            self._player = None
+        if playing:
+            self._player = self.set_interval(1 / self.speed, self._play_tick)
+
+    def watch_replay(self, index: int | None) -> None:
+        """After, the node details, the boundary and the status show checkpoint ``index``, or live."""
+        run = self.run_state
+        if index is None or run is None:
+            self.after_title, self.replay_epoch = AFTER_TITLE, None
+            if self._live is not None:
+                self.after_model, self.status = self._live.model, self._live.status
+            return
+        from .live import at_checkpoint
+
+        shown = at_checkpoint(run, index, self.losses)
+        self.after_title = f"After epoch {shown.status.epoch:,} (replay)"  # first: the panels below name it
+        self.after_model, self.status, self.replay_epoch = shown.model, shown.status, shown.status.epoch

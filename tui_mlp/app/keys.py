@@ -34,3 +34,15 @@ BACKPROP_KEYS: list[BindingType] = [  # in the backprop view (``g``)
     Binding("a", "all_samples", "All", tooltip="All samples at once: the full-batch gradient (again: one sample)"),
     Binding("u", "toggle_update", "∂L/∂w|Δw", tooltip="Edges going back show ∂L/∂w or the change Δw", show=False),
 ]
+
+REPLAY_KEYS: list[BindingType] = [  # a cursor through the run's checkpoints (``app.replay``)
+    Binding("r", "play", "Replay", tooltip="Play the run's checkpoints from the start, or stop playing"),
+    Binding("comma", "replay(-1)", "Epoch ←", tooltip="Back one checkpoint (After shows the network then)", show=False),
+    Binding("full_stop", "replay(1)", "Epoch →", tooltip="On one checkpoint (past the last: live again)", show=False),
+    Binding("less_than_sign", "replay_jump(-1)", "Epoch ←←", tooltip="Back 10 % of the epochs", show=False),
+    Binding("greater_than_sign", "replay_jump(1)", "Epoch →→", tooltip="On 10 % of the epochs", show=False),
+    Binding("left_curly_bracket", "replay_first", "Start", tooltip="The first checkpoint: before training", show=False),
+    Binding("right_curly_bracket", "replay_live", "Live", tooltip="Back to live: the network as trained", show=False),
+    Binding("plus", "play_speed(1)", "Faster", tooltip="Play faster (1 to 64 checkpoints a second)", show=False),
+    Binding("minus", "play_speed(-1)", "Slower", tooltip="Play slower", show=False),
+]

@@ -143,6 +143,20 @@ def shown(run: LiveRun, parameters: np.ndarray, losses: np.ndarray, status: RunS
     return Shown(model, losses, replace(status, scores=scores))
 
 
+REPLAY_STATE = "replay (} returns to live)"
+
+
+def at_checkpoint(run: Run, index: int, losses: np.ndarray | tuple[()]) -> Shown:
+    """What a replay of ``run`` at its checkpoint ``index`` shows: that network, its loss on the
+    training data and its scores, with the ``losses`` of the whole run so far."""
+    assert run.history is not None
+    status = RunStatus(run.origin, run.training.epochs, REPLAY_STATE, run.history.epochs[index])
+    found = shown(run, run.history.parameters[index], losses, status)
+    with np.errstate(all="ignore"):
+        loss = found.model.loss(run.train.X, run.train.y)
+    return replace(found, status=replace(found.status, loss=loss))
+
+
 class LiveTraining:
     """Starts, pauses and cancels the app's training worker, and paces it with the UI.
     ``painted`` tells whether the panels show their latest update (the worker waits for it)."""

@@ -115,15 +115,19 @@ class History:
         """The memory the kept parameters take."""
         return sum(kept.nbytes for kept in self.parameters[: len(self.epochs)])
 
-    def nearest(self, epoch: int) -> int:
-        """The index of the checkpoint nearest to ``epoch`` (the earlier on a tie);
-        IndexError if there is none."""
-        epochs = self.epochs[: len(self.epochs)]
-        if not epochs:
-            raise IndexError("no checkpoint kept yet")
-        after = bisect.bisect_left(epochs, epoch)
-        if after == len(epochs):
-            return after - 1
-        if after and epoch - epochs[after - 1] <= epochs[after] - epoch:
-            return after - 1
-        return after
+    def nearest(self, epoch: float) -> int:
+        """The index of the checkpoint nearest to ``epoch`` (see ``nearest``)."""
+        return nearest(self.epochs[: len(self.epochs)], epoch)
+
+
+def nearest(epochs: list[int], epoch: float) -> int:
+    """The index in the ascending ``epochs`` of the one nearest to ``epoch`` (the earlier on a
+    tie); IndexError if there is none."""
+    if not epochs:
+        raise IndexError("no checkpoint kept yet")
+    after = bisect.bisect_left(epochs, epoch)
+    if after == len(epochs):
+        return after - 1
+    if after and epoch - epochs[after - 1] <= epochs[after] - epoch:
+        return after - 1
+    return after

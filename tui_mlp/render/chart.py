@@ -77,14 +77,22 @@ def plot_losses(
     log: bool = False,
     marker: str = "braille",
     size: tuple[int, int] | None = None,
+    test: Curve | None = None,
+    at: int | None = None,
 ) -> None:
     """Configure ``plt`` (the plotext module, or a textual-plotext ``PlotextPlot.plt``)
     to draw loss per epoch; theme is left to the caller. Given the chart's ``size``
     (width, height), a short chart gives its title and axis-label rows and its frame's
     top line (and right edge) to the plot, the title is shortened to fit, and y ticks
-    stay at most one to a row."""
+    stay at most one to a row. ``test``: (epochs, losses) of the test split at the
+    checkpoints, drawn beside the training curve with a legend; ``at``: a checkpoint's
+    epoch, marked by a vertical line (a replay).
+
+    The curves are drawn where the training loss of the same parameters is: the loss
+    at x = k is that of the network after k − 1 epochs (the loss before epoch k's update)."""
     plt.clear_data()
     epochs, values = plot_points(losses, log=log)
+    test_epochs, test_values = _test_points(test, log=log)
     width, height = size or (None, None)
     labelled = height is None or height >= LABELLED_HEIGHT
     framed = labelled or not values.size  # the whole frame, but a short plot takes its top line (and right side)
@@ -99,7 +107,14 @@ def plot_losses(
     if labelled:
         numbers = f"last {format_loss(values[-1])}, lowest {format_loss(values.min())}"
         plt.title(_fitting((f"loss per epoch: {numbers}", numbers), width))
-    plt.plot(epochs.tolist(), values.tolist(), marker=marker)
+    labels = {"label": "train"} if test_values.size else {}
+    plt.plot(epochs.tolist(), values.tolist(), marker=marker, **labels)
+    if test_values.size:
+        dots = "." if marker == "*" else "·"  # a curve of its own in plain text too
+        plt.plot(test_epochs.tolist(), test_values.tolist(), marker=dots, label="test")
+        values = np.concatenate([values, test_values])  # the y axis spans both
+    if at is not None:
+        plt.vertical_line(at + 1)
     last = int(epochs[-1])
     ticks = sorted({int(t) for t in np.linspace(int(epochs[0]), last, 5).round()})
     plt.xticks(ticks, [f"{t:,}" for t in ticks])
@@ -111,6 +126,16 @@ def plot_losses(
     plt.yticks(y_positions, y_labels)
 
 
+Curve = tuple[list[int], list[float]]  # (epochs, losses) at a run's checkpoints
+
+
+def _test_points(test: Curve | None, *, log: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Where the test ``curve`` is drawn (see ``plot_losses``), without the values a scale cannot show."""
+    epochs, values = (np.asarray(part, dtype=np.float64) for part in (test or ([], [])))
+    keep = np.isfinite(values) & ((values > 0) if log else True)
+    return epochs[keep] + 1, values[keep]
+
+
 def _fitting(titles: tuple[str, ...], width: int | None) -> str:
     """The first of ``titles`` that fits ``width``; none if none does (plotext
     would drop it and leave its row blank)."""
@@ -118,10 +143,19 @@ def _fitting(titles: tuple[str, ...], width: int | None) -> str:
 
 
 def loss_chart_text(
-    losses: np.ndarray, width: int, height: int, *, log: bool = False, color: bool = False, ascii: bool = False
+    losses: np.ndarray,
+    width: int,
+    height: int,
+    *,
+    log: bool = False,
+    color: bool = False,
+    ascii: bool = False,
+    test: Curve | None = None,
+    at: int | None = None,
 ) -> str:
     """The loss chart as ``width`` × ``height`` text (ANSI colours only with ``color``,
-    7-bit characters only with ``ascii``); a clear message before any training."""
+    7-bit characters only with ``ascii``; ``test`` and ``at`` as ``plot_losses`` takes
+    them); a clear message before any training."""
     if not np.isfinite(np.asarray(losses, dtype=np.float64)).any():
         return NO_TRAINING[:width]
     import plotext  # here: the app plots with textual-plotext's own figure
@@ -130,7 +164,8 @@ def loss_chart_text(
     plotext.theme("pro" if color else "clear")
     plotext.limit_size(False, False)
     plotext.plotsize(width, height)
-    plot_losses(plotext, losses, log=log, marker="*" if ascii else "braille", size=(width, height))
+    marker = "*" if ascii else "braille"
+    plot_losses(plotext, losses, log=log, marker=marker, size=(width, height), test=test, at=at)
     text = plotext.build()
     plotext.clear_figure()
     if not color:

@@ -11,6 +11,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from .network_view import AFTER_TITLE, BEFORE_TITLE
+
 if TYPE_CHECKING:
     from tui_mlp.core import MLP
     from tui_mlp.core.datasets import Dataset
@@ -30,6 +32,7 @@ class BoundaryView(Widget):
     after: reactive[MLP | None] = reactive(None)
     data: reactive[tuple[Dataset, Dataset | None] | None] = reactive(None, always_update=True)
     focused: reactive[tuple[str, int, int] | None] = reactive(None)
+    after_title: reactive[str] = reactive(AFTER_TITLE)  # what the After panel is called (a replay: its epoch)
 
     def __init__(self, *, ascii: bool = False, id: str) -> None:
         super().__init__(id=id)
@@ -80,11 +83,14 @@ class BoundaryView(Widget):
             assert self.focused is not None and self.model is not None
             from tui_mlp.render.graph import node_label
 
-            panel = "Before training" if self.focused[0] == "before" else "After training"
+            panel = BEFORE_TITLE if self.focused[0] == "before" else self.after_title
             names = self.data[0].names if self.data else None
             self.border_title = f"{node_label(self.model.layer_sizes, *node, names)} activation · {panel}"
 
     def watch_data(self) -> None:
+        self.watch_focused()
+
+    def watch_after_title(self) -> None:
         self.watch_focused()
 
     def render(self) -> RenderableType:

@@ -13,11 +13,14 @@ if TYPE_CHECKING:
 
 
 class LossChart(Widget):
-    """The ``losses`` so far, one per epoch; ``log`` switches the scale; ``ascii`` plots
+    """The ``losses`` so far, one per epoch, and the ``test`` losses at the checkpoints;
+    ``at``: a replayed checkpoint's epoch, marked; ``log`` switches the scale; ``ascii`` plots
     ``*`` points rather than braille dots. The plot (plotext, NumPy) is mounted inside
     the panel once the first frame is on screen."""
 
     losses: var[np.ndarray | tuple[()]] = var((), always_update=True)  # (): none yet
+    test: var[tuple[list[int], list[float]] | None] = var(None)
+    at: var[int | None] = var(None)
     log: reactive[bool] = reactive(False)
 
     def __init__(self, *, ascii: bool = False, id: str) -> None:
@@ -51,13 +54,19 @@ class LossChart(Widget):
 
         self.plt.clear_figure()
         size = (self.content_size.width, self.content_size.height)
-        plot_losses(self.plt, self.losses, log=self.log, marker=self.marker, size=size)
+        plot_losses(self.plt, self.losses, log=self.log, marker=self.marker, size=size, test=self.test, at=self.at)
         self._plot.refresh()
 
     def watch_losses(self) -> None:
         self.replot()
 
     def watch_log(self) -> None:
+        self.replot()
+
+    def watch_test(self) -> None:
+        self.replot()
+
+    def watch_at(self) -> None:
         self.replot()
 
     def on_resize(self) -> None:

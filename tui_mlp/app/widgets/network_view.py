@@ -40,6 +40,7 @@ class Drawing(Static):
 
 
 PAGE = 10  # neurons a PageUp/PageDown moves the cursor
+BEFORE_TITLE, AFTER_TITLE = "Before training", "After training"  # the two panels (a replay retitles After)
 
 
 class NetworkView(VerticalScroll, can_focus=True):

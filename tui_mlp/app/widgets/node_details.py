@@ -14,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
+from .network_view import AFTER_TITLE, BEFORE_TITLE
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -121,6 +123,7 @@ class NodeDetails(VerticalScroll):
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True)
     focused: var[tuple[str, int, int] | None] = var(None)
     equations: var[RenderableType | None] = var(None)  # the backprop view's neuron, worked out
+    after_title: var[str] = var(AFTER_TITLE)  # what the After panel is called (a replay: its epoch)
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
@@ -154,7 +157,7 @@ class NodeDetails(VerticalScroll):
         model = self.before if panel == "before" else self.after
         if model is None or layer >= len(model.layer_sizes) or index >= model.layer_sizes[layer]:
             return
-        where = "Before training" if panel == "before" else "After training"
+        where = BEFORE_TITLE if panel == "before" else self.after_title
         self.border_title = f"Node · {where}"
         described = describe_node(model, layer, index, self.data[0])
         width = max(self.scrollable_content_region.width - 1, 20)

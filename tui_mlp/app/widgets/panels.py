@@ -11,7 +11,7 @@ from textual.reactive import var
 
 from .backprop_view import BackpropView
 from .boundary_view import BoundaryView
-from .network_view import NetworkView
+from .network_view import AFTER_TITLE, BEFORE_TITLE, NetworkView
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,6 +45,7 @@ class Panels(Horizontal):
     names: var[Names | None] = var(None)  # a table's input and output names
     run: var[Run | None] = var(None)
     backprop: var[bool] = var(False)
+    after_title: var[str] = var(AFTER_TITLE)  # a replay names the epoch After shows
 
     def __init__(self, *, ascii: bool, id: str) -> None:
         super().__init__(id=id)
@@ -53,12 +54,12 @@ class Panels(Horizontal):
     def compose(self) -> ComposeResult:
         backprop = BackpropView(ascii=self.ascii, id="backprop")
         yield backprop.data_bind(Panels.run, Panels.node, Panels.names, model=Panels.after)
-        before = NetworkView("Before training", empty="No network yet.", ascii=self.ascii, id="before")
+        before = NetworkView(BEFORE_TITLE, empty="No network yet.", ascii=self.ascii, id="before")
         yield before.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.before)
-        after = NetworkView("After training", empty="Not trained yet.", ascii=self.ascii, id="after")
+        after = NetworkView(AFTER_TITLE, empty="Not trained yet.", ascii=self.ascii, id="after")
         yield after.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.after)
         boundary = BoundaryView(ascii=self.ascii, id="boundary")
-        yield boundary.data_bind(Panels.before, Panels.after, Panels.data, Panels.focused)
+        yield boundary.data_bind(Panels.before, Panels.after, Panels.data, Panels.focused, Panels.after_title)
 
     @property
     def pictured(self) -> bool:
@@ -108,6 +109,9 @@ class Panels(Horizontal):
 
     def watch_show_boundary(self) -> None:
         self._place_boundary()
+
+    def watch_after_title(self, title: str) -> None:
+        self.query_one("#after", NetworkView).border_title = title  # (the boundary follows by its binding)
 
     def watch_backprop(self, backprop: bool) -> None:
         self.set_class(backprop, "-backprop")

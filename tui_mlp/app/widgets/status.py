@@ -65,7 +65,7 @@ class StatusLine(Static):
             self.update(status)
             return
         speed = status.epoch / status.elapsed if status.elapsed > 0 else 0.0
-        timing = (f"{status.elapsed:.1f} s", f"{speed:,.0f} epochs/s") if self.timing else ("", "")
+        timing = (f"{status.elapsed:.1f} s", f"{speed:,.0f} epochs/s") if self.timing and speed else ("", "")
         parts = [
             (f"epoch {status.epoch:,} / {status.epochs:,}",),
             (f"loss {format_loss(status.loss)}",),
