@@ -241,7 +241,18 @@ def _add_train_command(commands: Any) -> None:
     trainer.set_defaults(command_parser=trainer)  # so its errors point at `tui-mlp train --help`
     out = trainer.add_argument_group("output")
     out.add_argument("--save", metavar="FILE", help="write the trained parameters to FILE (JSON)")
+    out.add_argument(
+        "--history",
+        metavar="FILE",
+        help="write the run with its checkpoints to FILE.json (to replay), or its loss curves to FILE.csv",
+    )
     _add_snapshot_flags(out, "snapshot width", 160)
+    out.add_argument(
+        "--epoch",
+        type=_flag_type(parse_epochs),
+        metavar="N",
+        help="--snapshot draws the checkpoint nearest epoch N as After (default: the trained network)",
+    )
     out.add_argument(
         "--all-weights",
         action="store_true",
@@ -401,6 +412,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         status = _save(args.save, run)
     if args.snapshot is not None:  # written for a failed run too: it shows how it failed
         status = _write_snapshot(args, run) or status
+    if args.history is not None:
+        status = _write_history(args.history, run) or status
     print(f"End of Training - Total Error (Loss): {format_seed_loss(run.final_loss)}")
     if result.reason is StopReason.CANCELLED:
         return EXIT_INTERRUPTED
@@ -448,7 +461,10 @@ def explain_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
 def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """--save and --snapshot name files that can be written: checked before
     anything is loaded or trained; one line and exit status 2 otherwise."""
-    outputs = {"--save": (args.save, None)}
+    history = getattr(args, "history", None)  # (train's flags)
+    outputs = {"--save": (args.save, None), "--history": (history, (".json", ".csv"))}
+    if getattr(args, "epoch", None) is not None and args.snapshot is None:
+        parser.error("--epoch says which checkpoint --snapshot draws; give --snapshot too")
     if args.snapshot is not None:
         from .render.snapshot import FORMATS
 
@@ -460,7 +476,9 @@ def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             except ValueError as error:
                 parser.error(f"argument {flag}: {error}")
     files = {"--save": args.save, "--snapshot": args.snapshot, "--data": args.data, "--load": args.load}
+    files["--history"] = history
     clashes = [("--save", "--snapshot"), ("--save", "--data"), ("--snapshot", "--data"), ("--snapshot", "--load")]
+    clashes += [("--history", other) for other in ("--save", "--snapshot", "--data", "--load")]
     for output, other in clashes:  # --save may replace --load's file: training on from it
         if files[output] is not None and files[other] is not None and same_file(files[output], files[other]):
             parser.error(f"{output} and {other} name the same file; writing it would replace the other")
@@ -487,21 +505,45 @@ def _save(path: str, run: Run) -> int:
     return 0
 
 
-def _write_snapshot(args: argparse.Namespace, run: Run) -> int:
-    from .render.snapshot import SnapshotError, write_snapshot
+def _write_history(path: str, run: Run) -> int:
+    """Write the run with its checkpoints (.json) or its loss curves (.csv) to ``path``; the exit status."""
+    from .core.files import atomic_write, describe_os_error
+    from .core.history_file import curves_csv, save_history
 
-    assert run.result is not None
-    settings = run.summary(trained=run.model)
+    try:
+        csv = path.lower().endswith(".csv")
+        written = atomic_write(path, curves_csv(run)) if csv else save_history(path, run)
+    except ParamsError as error:
+        return _fail(str(error))
+    except (OSError, ValueError) as error:
+        return _fail(f"cannot write {describe_os_error(path, error)}")
+    print(f"Wrote the run's history to {written}")
+    return 0
+
+
+def _write_snapshot(args: argparse.Namespace, run: Run) -> int:
+    from .render.snapshot import SnapshotError, View, write_snapshot
+
+    assert run.result is not None and run.history is not None
+    after, view = run.model, View()
+    if args.epoch is not None and len(run.history):
+        index = run.history.nearest(args.epoch)
+        after, view = run.checkpoint(index), View(replay=run.history.epochs[index])
+    settings = run.summary(trained=after)
+    if view.replay is not None:
+        settings["replay"] = f"After shows epoch {view.replay:,}, the checkpoint nearest {args.epoch:,}"
     try:
         path = write_snapshot(
             args.snapshot,
             run.before,
-            run.model,
+            after,
             run.result.losses,
             settings,
             width=args.width,
             ascii=args.ascii,
             data=(run.train, run.test),
+            view=view,
+            test=run.test_curve(),
         )
     except SnapshotError as error:
         return _fail(str(error))

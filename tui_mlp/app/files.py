@@ -77,6 +77,7 @@ class Files:
             log=app.query_one(LossChart).log,
             tables=app.query_one("#after", NetworkView).show_table,
             boundary=app.query_one(BoundaryView).display,
+            replay=app.replay_epoch,
         )
         try:
             written = write_snapshot(
@@ -88,6 +89,7 @@ class Files:
                 ascii=app.ascii,
                 data=(run.train, run.test),
                 view=view,
+                test=app.test_curve,
             )
         except (SnapshotError, OSError) as error:
             app.notify(str(error), title="Export failed", severity="error")

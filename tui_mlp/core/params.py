@@ -160,7 +160,7 @@ def load_params(path: str | os.PathLike[str], dtype: str | None = None) -> tuple
     """Read a parameter file; returns the network (in ``loaded_dtype``) and its training settings."""
     name = shown(os.fspath(path))
     try:
-        document = json.loads(_read_text(path), parse_constant=_refuse_constant, parse_int=_parse_int)
+        document = json.loads(_read_text(path), parse_constant=refuse_constant, parse_int=_parse_int)
     except RecursionError:
         raise ParamsError(f"{name}: JSON is nested too deeply") from None
     except json.JSONDecodeError as error:
@@ -195,7 +195,7 @@ def _parse_int(token: str) -> int:
         raise ValueError(f"a number has {len(token.lstrip('-')):,} digits, too many to read") from None
 
 
-def _refuse_constant(token: str) -> float:
+def refuse_constant(token: str) -> float:
     raise ValueError(f"{token} is not allowed: every number must be finite")
 
 

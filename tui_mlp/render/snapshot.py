@@ -22,7 +22,7 @@ from tui_mlp.core.run import picture
 from . import palette
 from .ascii import AsciiOnly
 from .boundary import DecisionBoundary
-from .chart import loss_chart_text
+from .chart import Curve, loss_chart_text
 from .fit import FitCurve
 from .graph import Names
 from .images import WeightImages
@@ -43,11 +43,13 @@ FORMATS = (".txt", ".ansi", ".svg", ".html")
 @dataclass(frozen=True)
 class View:
     """How the app's screen shows the run, so that its exports show the same: the loss on a
-    ``log`` scale, weight ``tables`` instead of graphs, the decision-boundary panel or not."""
+    ``log`` scale, weight ``tables`` instead of graphs, the decision-boundary panel or not; a
+    ``replay``: the epoch of the checkpoint After shows (marked in the chart)."""
 
     log: bool = False
     tables: bool = False
     boundary: bool = True
+    replay: int | None = None
 
 
 class SnapshotError(Exception):
@@ -65,19 +67,21 @@ def snapshot_renderable(
     color: bool = False,
     data: tuple[Dataset, Dataset | None] | None = None,
     view: View = View(),
+    test: Curve | None = None,
 ) -> RenderableType:
     """Before/after diagrams (side by side, or stacked below ``SIDE_BY_SIDE_WIDTH``),
     the loss chart and a ``key: value`` settings block, at most ``width`` wide, as
     ``view`` says (log scale, weight tables, boundary). With 2-D ``data`` (train, test)
     and a trained network, the after-training decision boundary (a regression on one
     input: the fitted curve; an image: each hidden unit's weights as one) sits beside the loss
-    chart (below it when narrow). With
+    chart (below it when narrow), which draws the ``test`` losses at the checkpoints too. With
     ``ascii``, every character is 7-bit ASCII."""
     panel = (width - GUTTER) // 2 if width >= SIDE_BY_SIDE_WIDTH else width
     shown = Neurons(ranked(before), data[0].names if data else None)  # the same neurons, called alike
     diagrams = [_network(before, "Before training", ascii, view.tables, shown)]
     if after is not None:
-        diagrams.append(_network(after, "After training", ascii, view.tables, shown))
+        title = "After training" if view.replay is None else f"After epoch {view.replay:,} (replay)"
+        diagrams.append(_network(after, title, ascii, view.tables, shown))
     else:
         diagrams.append(Text("After training: not trained yet", style="bold"))
     if panel < width:
@@ -106,7 +110,9 @@ def snapshot_renderable(
         else:
             boundary = FitCurve(after, *data, title="Fitted curve", **size)
     chart_width = width - BOUNDARY_WIDTH - GUTTER if boundary is not None and beside else width
-    chart = loss_chart_text(losses, chart_width, CHART_HEIGHT, log=view.log, color=color, ascii=ascii)
+    chart = loss_chart_text(
+        losses, chart_width, CHART_HEIGHT, log=view.log, color=color, ascii=ascii, test=test, at=view.replay
+    )
     chart_text = Text.from_ansi(chart) if color else Text(chart)
     below: list[RenderableType] = [chart_text]
     if boundary is not None and beside:
@@ -165,16 +171,19 @@ def write_snapshot(
     ascii: bool = False,
     data: tuple[Dataset, Dataset | None] | None = None,
     view: View = View(),
+    test: Curve | None = None,
 ) -> Path:
     """Write the snapshot to ``path`` (see ``write_renderable``). ``data`` (train, test)
-    adds the decision boundary for 2-D inputs; ``view`` as the screen shows it."""
-    return write_renderable(
-        path,
-        lambda suffix: snapshot_renderable(
-            before, after, losses, settings, width=width, ascii=ascii, color=suffix != ".txt", data=data, view=view
-        ),
-        width,
-    )
+    adds the decision boundary for 2-D inputs; ``view`` as the screen shows it; ``test``: the
+    test losses at the checkpoints."""
+
+    def make(suffix: str) -> RenderableType:
+        color = suffix != ".txt"
+        return snapshot_renderable(
+            before, after, losses, settings, width=width, ascii=ascii, color=color, data=data, view=view, test=test
+        )
+
+    return write_renderable(path, make, width)
 
 
 def write_renderable(path: str | os.PathLike[str], make: Callable[[str], RenderableType], width: int) -> Path:

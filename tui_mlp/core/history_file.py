@@ -1,0 +1,168 @@
+"""History files: a run with its checkpoints and its loss curve, to replay later.
+
+Format (version 1)::
+
+    {
+     "format": "tui-mlp-history",
+     "version": 1,
+     "network": {...},           # the starting network, as a parameter file holds it
+                                 # (its "training" section: what trained it, how it ended)
+     "losses": [0.52, ...],      # the training loss of every epoch
+     "checkpoints": {
+      "epochs": [0, 1, 2, ...],  # ascending, from 0 to at most the epochs run
+      "parameters": ["...", ...] # each the flat parameter vector: little-endian bytes of
+     }                           # the network's dtype, in base64 (exact, and compact)
+    }
+
+Written atomically; loading checks everything and refuses a bad file with one
+``ParamsError`` line, as parameter files are. The loss curves also export as CSV.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .echo import shown
+from .errors import ParamsError
+from .files import FileTooLarge, atomic_write, describe_os_error, read_limited
+from .history import MAX_BYTES, History
+from .mlp import MLP
+from .params import MAX_FILE_BYTES, from_document, refuse_constant, to_json
+from .parse import MAX_EPOCHS
+from .run import Run
+
+FORMAT = "tui-mlp-history"
+VERSION = 1
+MAX_HISTORY_BYTES = MAX_FILE_BYTES + 2 * MAX_BYTES + 32 * MAX_EPOCHS  # network, checkpoints in base64, losses
+
+
+@dataclass(frozen=True)
+class SavedHistory:
+    """A history file's contents: the starting network and what trained it, the losses, the checkpoints."""
+
+    before: MLP
+    training: dict[str, Any]
+    losses: np.ndarray
+    history: History
+
+    def checkpoint(self, index: int) -> MLP:
+        """The network at checkpoint ``index``."""
+        model = self.before.copy()
+        np.copyto(model.parameters(), self.history.parameters[index])
+        return model
+
+
+def save_history(path: str | os.PathLike[str], run: Run) -> Path:
+    """Write ``run`` (trained) with its checkpoints to ``path`` atomically (ParamsError if it cannot)."""
+    assert run.result is not None and run.history is not None
+    name = shown(os.fspath(path))
+    try:
+        document = {
+            "format": FORMAT,
+            "version": VERSION,
+            "network": json.loads(to_json(run.before, run.record())),
+            "losses": [float(value) for value in run.result.losses],
+            "checkpoints": {
+                "epochs": list(run.history.epochs),
+                "parameters": [_encoded(kept) for kept in run.history.parameters],
+            },
+        }
+        text = json.dumps(document, allow_nan=False) + "\n"
+    except ValueError as error:
+        raise ParamsError(f"{name}: cannot save: {error}") from None
+    try:
+        return atomic_write(path, text)
+    except (OSError, ValueError) as error:
+        raise ParamsError(f"cannot write {describe_os_error(path, error)}") from None
+
+
+def load_history(path: str | os.PathLike[str]) -> SavedHistory:
+    """Read a history file (ParamsError, one line, if it cannot be used)."""
+    name = shown(os.fspath(path))
+    try:
+        raw = read_limited(path, MAX_HISTORY_BYTES)
+    except FileTooLarge as error:
+        raise ParamsError(str(error)) from None
+    except (OSError, ValueError) as error:
+        raise ParamsError(f"cannot read {describe_os_error(path, error)}") from None
+    try:
+        document = json.loads(raw.decode("utf-8-sig"), parse_constant=refuse_constant)
+        return _from_document(document)
+    except (UnicodeDecodeError, RecursionError):
+        raise ParamsError(f"{name}: not a readable JSON text") from None
+    except json.JSONDecodeError as error:
+        raise ParamsError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno})") from None
+    except ValueError as error:
+        raise ParamsError(f"{name}: {error}") from None
+
+
+def _from_document(document: Any) -> SavedHistory:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f'not a tui-mlp history file (no "format": "{FORMAT}")')
+    if document.get("version") != VERSION or type(document.get("version")) is not int:
+        raise ValueError(f"unsupported format version (this tui-mlp reads version {VERSION})")
+    before, training = from_document(document.get("network"))
+    losses = document.get("losses")
+    if not isinstance(losses, list) or not all(type(v) in (int, float) for v in losses):
+        raise ValueError('"losses" must be a list of numbers')
+    checkpoints = document.get("checkpoints")
+    if not isinstance(checkpoints, dict):
+        raise ValueError('"checkpoints" must be an object')
+    epochs, parameters = checkpoints.get("epochs"), checkpoints.get("parameters")
+    if not (isinstance(epochs, list) and isinstance(parameters, list) and len(epochs) == len(parameters)):
+        raise ValueError('"checkpoints" must hold as many "epochs" as "parameters"')
+    if not all(type(e) is int for e in epochs) or epochs != sorted(set(epochs)):
+        raise ValueError('"checkpoints.epochs" must be ascending whole numbers')
+    if epochs and not (epochs[0] == 0 and epochs[-1] <= len(losses)):
+        raise ValueError(f'"checkpoints.epochs" must run from 0 to at most {len(losses):,}, the epochs run')
+    history = History(epochs)
+    for epoch, text in zip(epochs, parameters):
+        history.offer(epoch, _decoded(text, before, epoch))
+    return SavedHistory(before, training, np.array(losses, dtype=np.float64), history)
+
+
+def _encoded(parameters: np.ndarray) -> str:
+    return base64.b64encode(parameters.astype(parameters.dtype.newbyteorder("<")).tobytes()).decode("ascii")
+
+
+def _decoded(text: Any, model: MLP, epoch: int) -> np.ndarray:
+    """The parameters of checkpoint ``epoch``, checked against ``model``'s count and dtype."""
+    where = f"the checkpoint of epoch {epoch:,}"
+    dtype = model.dtype.newbyteorder("<")
+    try:
+        raw = base64.b64decode(text, validate=True) if isinstance(text, str) else b""
+    except (binascii.Error, ValueError):
+        raw = b""
+    count = model.parameters().size
+    if len(raw) != count * dtype.itemsize:
+        raise ValueError(f"{where} is not {count:,} {model.dtype.name} numbers in base64")
+    values = np.frombuffer(raw, dtype).astype(model.dtype)
+    if not np.isfinite(values).all():
+        raise ValueError(f"{where} holds a number that is not finite")
+    return values
+
+
+def curves_csv(run: Run) -> str:
+    """The loss curves as CSV: ``epoch,train_loss,test_loss``, a row per epoch (the training loss
+    of the network after ``epoch`` − 1 epochs, as the chart draws it), the test loss where a
+    checkpoint has one."""
+    assert run.result is not None
+    test = dict(zip(*run.test_curve()))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["epoch", "train_loss", "test_loss"])
+    for epoch, loss in enumerate(run.result.losses, start=1):
+        tested = test.get(epoch - 1, math.nan)
+        writer.writerow([epoch, repr(float(loss)), "" if math.isnan(tested) else repr(tested)])
+    return out.getvalue()
