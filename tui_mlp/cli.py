@@ -56,6 +56,7 @@ from .version import __version__
 if TYPE_CHECKING:
     import numpy as np
 
+    from .app.live import LiveRun
     from .core import MLP, TrainResult
     from .core.run import Loaded, Run
     from .core.trainer import Progress
@@ -639,6 +640,7 @@ class AppStart:
     settings: Settings
     loaded: Loaded | None
     files: Path | None
+    replayed: LiveRun | None = None  # a history file's run, to replay
 
 
 def app_start(args: argparse.Namespace, parser: argparse.ArgumentParser) -> AppStart:
@@ -647,15 +649,26 @@ def app_start(args: argparse.Namespace, parser: argparse.ArgumentParser) -> AppS
     training, data = specs_from(args, parser)
     loaded = None
     if args.load:
+        from .core.history_file import is_history, load_history
         from .core.run import Loaded
 
+        if is_history(args.load):
+            from .app.live import LiveRun
+
+            run = load_history(args.load).run(args.load, LiveRun)
+            return AppStart(Settings(run.training, run.data, run.seed), None, _files(args, parser), run)
         loaded = Loaded.read(args.load)
     if data.csv_file:
         data.prepare(0, loaded.scaling if loaded else None)
+    return AppStart(Settings(training, data, args.seed), loaded, _files(args, parser))
+
+
+def _files(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Path | None:
+    """--files' folder (checked), if given."""
     files = Path(args.files) if args.files is not None else None
     if files is not None and not files.is_dir():
         parser.error(f"argument --files: {args.files} is not a folder")
-    return AppStart(Settings(training, data, args.seed), loaded, files)
+    return files
 
 
 def app_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -665,7 +678,7 @@ def app_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         start = app_start(args, parser)
     except (ParamsError, DataError, ValueError) as error:
         return _fail(str(error))
-    app = MLPApp(start.settings, start.loaded, ascii=args.ascii, files=start.files)
+    app = MLPApp(start.settings, start.loaded, ascii=args.ascii, files=start.files, replayed=start.replayed)
     app.run()
     return app.return_code or 0
 

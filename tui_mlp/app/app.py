@@ -110,9 +110,11 @@ class MLPApp(AsciiCapableApp):
         *,
         ascii: bool = False,
         files: Path | None = None,
+        replayed: LiveRun | None = None,
     ) -> None:
         """``settings`` fill the fields; ``loaded`` is where Train starts; with ``files`` (a
-        served app), every path typed for save, load and export must lie inside that folder."""
+        served app), every path typed for save, load and export must lie inside that folder;
+        ``replayed``: a run read from a history file, shown ended, ready to replay."""
         super().__init__()
         self.settings = settings or Settings()
         self.session = Session(loaded)
@@ -123,6 +125,7 @@ class MLPApp(AsciiCapableApp):
         self.exit_guard = ExitGuard(self, self._cancel_run)  # SIGTERM/SIGHUP/SIGINT end the app, always
         self._live: Shown | None = None  # what the latest report showed (a replay goes back to it)
         self._player: Timer | None = None
+        self._replayed = replayed
 
     def compose(self) -> ComposeResult:
         self._size_classes()
@@ -172,7 +175,9 @@ class MLPApp(AsciiCapableApp):
         had been there from the start."""
         self.exit_guard.install()
         self.query_one("#hidden").focus()
-        if self.session.loaded is not None:
+        if self._replayed is not None:
+            self._show_ended(self._replayed)
+        elif self.session.loaded is not None:
             self.open(self.session.loaded)  # (NumPy is loaded: the network is in memory)
         else:
             await self.screen.wait_for_refresh()
@@ -241,6 +246,15 @@ class MLPApp(AsciiCapableApp):
             self._live, self.losses, self.test_curve = shown, shown.losses, self.run_state.test_curve()
             if self.replay is None:
                 self.after_model, self.status = shown.model, shown.status
+
+    def _show_ended(self, run: LiveRun) -> None:
+        """Show ``run``, which has ended (read from a history file), as the current run."""
+        from .live import ended
+
+        self._current(run)
+        self._live = ended(run, run.model.parameters())
+        self.before, self.data, self.test_curve = run.before, (run.train, run.test), run.test_curve()
+        self.after_model, self.losses, self.status = self._live.model, self._live.losses, self._live.status
 
     def _current(self, run: LiveRun | None) -> None:
         """``run`` is now the current run (None: none), live, with no checkpoint tested yet."""

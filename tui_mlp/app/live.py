@@ -150,11 +150,22 @@ def at_checkpoint(run: Run, index: int, losses: np.ndarray | tuple[()]) -> Shown
     """What a replay of ``run`` at its checkpoint ``index`` shows: that network, its loss on the
     training data and its scores, with the ``losses`` of the whole run so far."""
     assert run.history is not None
-    status = RunStatus(run.origin, run.training.epochs, REPLAY_STATE, run.history.epochs[index])
+    status = RunStatus(run.origin, run.training.epochs, REPLAY_STATE, run.history.epochs[index], timed=False)
     found = shown(run, run.history.parameters[index], losses, status)
     with np.errstate(all="ignore"):
         loss = found.model.loss(run.train.X, run.train.y)
     return replace(found, status=replace(found.status, loss=loss))
+
+
+def ended(run: Run, parameters: np.ndarray) -> Shown:
+    """What a run that has ended shows: its network with ``parameters``, its losses, how it ended."""
+    result = run.result
+    assert result is not None
+    status = RunStatus(run.origin, result.epochs, result.describe(), result.epochs_run, run.final_loss, result.elapsed)
+    found = shown(run, parameters, result.losses, status)
+    if (stuck := run.stuck(found.model)) is None:
+        return found
+    return replace(found, status=replace(found.status, stuck=stuck.brief))
 
 
 class LiveTraining:
@@ -221,16 +232,9 @@ class LiveTraining:
 
     def finished(self, message: TrainingFinished, current: LiveRun | None) -> Shown | None:
         """Record how the run ended; what it shows, if it is the ``current`` run."""
-        run, result = message.run, message.result
-        run.result = result
-        if run is not current:
-            return None
-        ended = result.describe()
-        status = RunStatus(run.origin, result.epochs, ended, result.epochs_run, run.final_loss, result.elapsed)
-        found = shown(run, message.parameters, result.losses, status)
-        if (stuck := run.stuck(found.model)) is None:
-            return found
-        return replace(found, status=replace(found.status, stuck=stuck.brief))
+        run = message.run
+        run.result = message.result
+        return ended(run, message.parameters) if run is current else None
 
     def drawn_since(self, run: LiveRun, cpu: float) -> None:
         """Tell ``run``'s feed, once the panels are repainted, how much CPU drawing took since ``cpu``."""

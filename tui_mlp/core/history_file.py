@@ -27,21 +27,35 @@ import io
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from .choices import DATASET_NAMES, OPTIMIZERS
 from .echo import shown
 from .errors import ParamsError
-from .files import FileTooLarge, atomic_write, describe_os_error, read_limited
+from .files import FileTooLarge, atomic_write, describe_os_error, read_limited, resolve_inside
 from .history import MAX_BYTES, History
 from .mlp import MLP
 from .params import MAX_FILE_BYTES, from_document, refuse_constant, to_json
-from .parse import MAX_EPOCHS
-from .run import Run
+from .parse import (
+    MAX_EPOCHS,
+    parse_batch_size,
+    parse_learning_rate,
+    parse_momentum,
+    parse_noise,
+    parse_samples,
+    parse_test_split,
+    parse_weight_decay,
+)
+from .run import Loaded, Run
+from .specs import DataSpec, Settings, TrainingSpec
+from .trainer import StopReason, TrainResult
 
+R = TypeVar("R", bound=Run)
 FORMAT = "tui-mlp-history"
 VERSION = 1
 MAX_HISTORY_BYTES = MAX_FILE_BYTES + 2 * MAX_BYTES + 32 * MAX_EPOCHS  # network, checkpoints in base64, losses
@@ -61,6 +75,64 @@ class SavedHistory:
         model = self.before.copy()
         np.copyto(model.parameters(), self.history.parameters[index])
         return model
+
+    def settings(self, folder: str | os.PathLike[str]) -> Settings:
+        """The settings that trained it, as the fields take them (ValueError if the file's are
+        bad). A table it trained on must lie in ``folder`` (the history file's): a path
+        read from a file goes nowhere else."""
+        record = self.training
+        learning_rate = _number(record, "learning_rate", parse_learning_rate)
+        optimizer = record.get("optimizer")
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f'"training.optimizer" must be one of {", ".join(OPTIMIZERS)}')
+        before = self.before
+        training = TrainingSpec(
+            hidden=tuple(before.layer_sizes[1:-1]),
+            activation=before.activation,
+            output=before.output_activation,
+            loss=before.loss_name,
+            epochs=len(self.losses),
+            learning_rate=learning_rate,
+            optimizer=optimizer,
+            momentum=_number(record, "momentum", parse_momentum, 0.9),
+            batch_size=_number(record, "batch_size", parse_batch_size),
+            weight_decay=_number(record, "weight_decay", parse_weight_decay, 0.0),
+            dtype=before.dtype.name,
+        )
+        split = _number(record, "test_split", parse_test_split)
+        if "data" in record:
+            table, targets = record["data"], record.get("targets")
+            if not isinstance(table, str) or not (
+                isinstance(targets, list) and all(isinstance(t, str) for t in targets)
+            ):
+                raise ValueError('"training.data" must name a table and "training.targets" its columns')
+            try:
+                path = resolve_inside(folder, table)
+            except ValueError as error:
+                raise ValueError(f"the table it trained on must be in the history file's folder: {error}") from None
+            data = DataSpec(csv_file=os.fspath(path), targets=tuple(targets), test_split=split)
+        elif record.get("dataset") in DATASET_NAMES:
+            samples, noise = _number(record, "samples", parse_samples), _number(record, "noise", parse_noise)
+            data = DataSpec(record["dataset"], samples=samples, noise=noise, test_split=split)
+        else:
+            raise ValueError(f'"training.dataset" must be one of {", ".join(DATASET_NAMES)}')
+        return Settings(training, data, record.get("seed"))
+
+    def run(self, path: str | os.PathLike[str], kind: type[R] = Run) -> R:
+        """The run it holds, trained, as a ``kind`` of run: its data rebuilt from its settings and
+        seed, its history and losses, its network at the end (ValueError or DataError if its data
+        cannot be rebuilt, ParamsError if its network does not fit them)."""
+        settings = self.settings(Path(path).parent)
+        run = kind.create(
+            settings.training, settings.data, settings.seed, Loaded(self.before, os.fspath(path), self.training)
+        )
+        stopped = self.training.get("stopped")
+        reason = StopReason(stopped) if stopped in {r.value for r in StopReason} else StopReason.DONE
+        run.result = TrainResult(self.losses, reason, len(self.losses), 0.0)
+        run.history = self.history
+        if len(self.history):
+            np.copyto(run.model.parameters(), self.history.parameters[-1])
+        return run
 
 
 def save_history(path: str | os.PathLike[str], run: Run) -> Path:
@@ -107,6 +179,16 @@ def load_history(path: str | os.PathLike[str]) -> SavedHistory:
         raise ParamsError(f"{name}: {error}") from None
 
 
+def is_history(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a history file rather than a parameter file (by its first bytes:
+    ``save_history`` writes the format first)."""
+    try:
+        with open(path, "rb") as file:
+            return f'"format": "{FORMAT}"'.encode() in file.read(64)
+    except (OSError, ValueError):
+        return False
+
+
 def _from_document(document: Any) -> SavedHistory:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f'not a tui-mlp history file (no "format": "{FORMAT}")')
@@ -130,6 +212,19 @@ def _from_document(document: Any) -> SavedHistory:
     for epoch, text in zip(epochs, parameters):
         history.offer(epoch, _decoded(text, before, epoch))
     return SavedHistory(before, training, np.array(losses, dtype=np.float64), history)
+
+
+def _number(record: dict[str, Any], key: str, parse: Callable[[str], Any], default: Any = None) -> Any:
+    """``record[key]`` checked as its flag checks it (``default`` if absent or null)."""
+    value = record.get(key)
+    if value is None:
+        return default
+    if type(value) not in (int, float):
+        raise ValueError(f'"training.{key}" must be a number')
+    try:
+        return parse(repr(value))
+    except ValueError as error:
+        raise ValueError(f'"training.{key}": {error}') from None
 
 
 def _encoded(parameters: np.ndarray) -> str:

@@ -161,11 +161,14 @@ class DataSpec:
 
     def record(self) -> dict[str, Any]:
         """The settings as saved in a parameter file's ``training`` section."""
+        split = {"test_split": self.test_split} if self.test_split is not None else {}
         if self.csv_file:
-            return {"data": self.csv_file, "targets": list(self.targets)}
-        return {"dataset": self.dataset} | {
-            k: v for k, v in (("samples", self.samples), ("noise", self.noise)) if v is not None
-        }
+            return {"data": self.csv_file, "targets": list(self.targets)} | split
+        return (
+            {"dataset": self.dataset}
+            | split
+            | {k: v for k, v in (("samples", self.samples), ("noise", self.noise)) if v is not None}
+        )
 
     def prepare(
         self, seed: int | None, scaling: tuple[np.ndarray, np.ndarray] | None = None

@@ -23,6 +23,7 @@ class RunStatus:
     elapsed: float = 0.0
     scores: str = ""  # e.g. "train acc 1.000 · test acc 0.967", or "test loss 0.012345"
     stuck: str = ""  # the advice for a run stuck at chance (``Stuck.brief``)
+    timed: bool = True  # False: no time and speed (a replay's checkpoint)
 
 
 SEPARATOR = " · "
@@ -65,7 +66,7 @@ class StatusLine(Static):
             self.update(status)
             return
         speed = status.epoch / status.elapsed if status.elapsed > 0 else 0.0
-        timing = (f"{status.elapsed:.1f} s", f"{speed:,.0f} epochs/s") if self.timing and speed else ("", "")
+        timing = (f"{status.elapsed:.1f} s", f"{speed:,.0f} epochs/s") if self.timing and status.timed else ("", "")
         parts = [
             (f"epoch {status.epoch:,} / {status.epochs:,}",),
             (f"loss {format_loss(status.loss)}",),
