@@ -45,7 +45,7 @@ from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
 from .widgets.loss_chart import LossChart
 from .widgets.network_view import NetworkView
-from .widgets.node_details import NodeDetails
+from .widgets.node_details import NodeDetails, pictured
 from .widgets.panels import Panels
 from .widgets.status import RunStatus, StatusLine
 
@@ -87,6 +87,7 @@ class MLPApp(AsciiCapableApp):
     losses: var[np.ndarray | tuple[()]] = var((), always_update=True, init=False)  # (): none yet
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True, init=False)
     focused_node: var[tuple[str, int, int] | None] = var(None, init=False)
+    sample: var[int] = var(0, init=False)  # the chosen training sample (from 0): Node pane and backprop view
     equations: var[RenderableType | None] = var(None, init=False)  # the backprop view's neuron, worked out
     status: var[RunStatus | str] = var(START_TEXT, init=False)
     show_boundary: var[bool | None] = var(None, init=False)  # None: shown from 100 columns
@@ -121,6 +122,7 @@ class MLPApp(AsciiCapableApp):
                 MLPApp.before,
                 MLPApp.data,
                 MLPApp.show_boundary,
+                MLPApp.sample,
                 after=MLPApp.after_model,
                 focused=MLPApp.focused_node,
                 run=MLPApp.run_state,
@@ -128,7 +130,12 @@ class MLPApp(AsciiCapableApp):
             with Horizontal(id="bottom"):
                 yield LossChart(ascii=self.ascii, id="loss").data_bind(MLPApp.losses)
                 yield NodeDetails(id="details").data_bind(
-                    MLPApp.before, MLPApp.data, MLPApp.equations, after=MLPApp.after_model, focused=MLPApp.focused_node
+                    MLPApp.before,
+                    MLPApp.data,
+                    MLPApp.equations,
+                    MLPApp.sample,
+                    after=MLPApp.after_model,
+                    focused=MLPApp.focused_node,
                 )
             yield StatusLine(id="status", timing=self.timing).data_bind(MLPApp.status)
         yield Static(TOO_SMALL, id="too-small")
@@ -246,9 +253,12 @@ class MLPApp(AsciiCapableApp):
             self.query_one(ControlBar).submit(paused=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Space is Pause while training runs, Resume while it is paused."""
+        """Space is Pause while training runs, Resume while it is paused; ``]`` and ``[`` choose a
+        sample where one is shown: images in the Node pane, or the backprop view."""
         if action in ("pause", "resume"):
             return self.paused == (action == "resume")
+        if action == "sample":
+            return self.data is not None and (pictured(self.data[0]) or self.query_one(Panels).backprop)
         return True
 
     def watch_status(self) -> None:  # the footer's Pause/Resume follows once a key's effect is painted
@@ -290,6 +300,15 @@ class MLPApp(AsciiCapableApp):
 
     # --- keys -----------------------------------------------------------------------
 
+    def action_sample(self, by: int) -> None:
+        """The training sample ``by`` after (before, if negative) the chosen one, round the end."""
+        if self.data is not None:
+            count = len(self.data[0].X)
+            self.sample = (min(self.sample, count - 1) + by) % count
+
+    def watch_data(self) -> None:
+        self.refresh_bindings()  # (whether ``]`` and ``[`` show a sample)
+
     def action_toggle_table(self) -> None:
         self.query_one(Panels).toggle_tables()
 
@@ -298,6 +317,7 @@ class MLPApp(AsciiCapableApp):
         moves its focus on to the Before panel)."""
         panels = self.query_one(Panels)
         panels.backprop = not panels.backprop
+        self.refresh_bindings()
 
     def action_toggle_boundary(self) -> None:
         """Show or hide the decision-boundary panel (2-D data, or a fitted curve on 1-D regression)."""
