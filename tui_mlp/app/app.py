@@ -3,8 +3,8 @@
 State lives in reactive attributes (``var``: they repaint nothing themselves) that the
 panels are bound to (``data_bind``):
 ``before`` and ``after_model`` (the networks), ``losses``, ``data`` (what the
-points and node details come from), ``focused_node``, ``status`` and
-``show_boundary``. Handlers only set them; no panel is repainted by hand.
+points and node details come from), ``focused_node``, ``sample`` (the chosen training
+sample), ``status`` and ``show_boundary``. Handlers only set them; no panel is repainted by hand.
 Training runs in ``live``, files in ``files``, the loaded network in ``session``.
 
 The first frame needs only Textual and the widgets: the data the panels preview
