@@ -45,7 +45,7 @@ from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
 from .widgets.loss_chart import LossChart
 from .widgets.network_view import NetworkView
-from .widgets.node_details import NodeDetails, pictured
+from .widgets.node_details import NodeDetails, samples_drawn
 from .widgets.panels import Panels
 from .widgets.status import RunStatus, StatusLine
 
@@ -258,7 +258,7 @@ class MLPApp(AsciiCapableApp):
         if action in ("pause", "resume"):
             return self.paused == (action == "resume")
         if action == "sample":
-            return self.data is not None and (pictured(self.data[0]) or self.query_one(Panels).backprop)
+            return self.data is not None and (samples_drawn(self.data[0]) or self.query_one(Panels).backprop)
         return True
 
     def watch_status(self) -> None:  # the footer's Pause/Resume follows once a key's effect is painted

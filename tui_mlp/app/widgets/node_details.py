@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from tui_mlp.core import MLP
     from tui_mlp.core.datasets import Dataset
 
-BACKPROP_TITLE = "Node · Backprop"
 MAX_SHOWN = 24  # weights or samples listed before "… N more"
 MAX_INPUTS = 8  # a sample's inputs listed before "… N more" (a wide table's rows would take seconds to lay out)
 
@@ -112,7 +111,7 @@ def describe_output(model: MLP, layer: int, data: tuple[Dataset, Dataset | None]
     return [Text(""), confusion_table(matrix, class_names(data[1]), width)]
 
 
-def pictured(data: Dataset) -> bool:
+def samples_drawn(data: Dataset) -> bool:
     """Whether the pane draws a chosen sample of ``data``: its inputs are images of named classes."""
     return data.image_shape is not None and bool(data.classes)
 
@@ -127,7 +126,7 @@ def chosen_sample(model: MLP, data: Dataset, sample: int, width: int, ascii: boo
     from tui_mlp.render.images import sample_picture
 
     shape = data.image_shape
-    if shape is None or not pictured(data) or len(data.classes) != model.layer_sizes[-1]:
+    if shape is None or not samples_drawn(data) or len(data.classes) != model.layer_sizes[-1]:
         return None
     i = min(sample, len(data.X) - 1)
     probabilities = model.forward(data.X[i : i + 1])[0]
@@ -178,12 +177,12 @@ class NodeDetails(VerticalScroll):
             self.describe()
 
     def watch_sample(self) -> None:
-        if self._model() is not None and self.border_title != BACKPROP_TITLE:
+        if self._model() is not None:
             self._draw_sample()
 
     def watch_equations(self, equations: RenderableType | None) -> None:
         if equations is not None:
-            self.border_title = BACKPROP_TITLE
+            self.border_title = "Node · Backprop"
             self.query_one("#title").display = self.query_one("#sample").display = False
             self.query_one("#node", Static).update(equations)
 
