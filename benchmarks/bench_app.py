@@ -1,7 +1,8 @@
 """How much the app costs: training inside it, time to first screen, key-press delay.
 
 Run: ``.venv/bin/python benchmarks/bench_app.py`` (``--backprop``: only the backprop
-view's keys; ``--keys``: only the key delays while training). Prints one line per
+view's keys; ``--keys``: only the key delays while training; ``--samples``: only the sample
+browser's keys). Prints one line per
 measure with its goal; every ratio is against a baseline measured in the same run.
 """
 
@@ -154,11 +155,12 @@ async def key_delays(settings: Settings) -> dict[str, float]:
 
 
 def wide_table(folder: Path) -> Path:
-    """A CSV of 200 samples of 784 inputs and 10 classes: the MNIST-shaped 784-256-10 net."""
+    """A CSV of 200 samples of 784 inputs and 10 classes: the MNIST-shaped 784-256-10 net (the
+    classes are named ``d0``…``d9``: numbers would make the target a regression's)."""
     rng = np.random.default_rng(0)
     path = folder / "wide.csv"
     header = ",".join([*(f"p{i}" for i in range(784)), "digit"])
-    rows = [",".join([*(f"{v:.3f}" for v in rng.random(784)), str(rng.integers(10))]) for _ in range(200)]
+    rows = [",".join([*(f"{v:.3f}" for v in rng.random(784)), f"d{rng.integers(10)}"]) for _ in range(200)]
     path.write_text("\n".join([header, *rows]) + "\n")
     return path
 
@@ -185,7 +187,7 @@ async def backprop_delays(data: DataSpec, hidden: tuple[int, ...]) -> dict[str, 
         probes = {
             "n": lambda: view.phase,
             "right_square_bracket": lambda: view.sample,
-            "a": lambda: view.sample,
+            "a": lambda: view.all_samples,
             "u": lambda: view.update,
             "right": lambda: view.cursor,  # (each key's effect undone by the next: the cursor never sticks)
             "down": lambda: view.cursor,
@@ -214,6 +216,35 @@ def backprop_lines() -> None:
             print_delays(f"in the backprop view of {name}, idle at 160x50", asyncio.run(backprop_delays(data, hidden)))
 
 
+async def sample_delays(data: DataSpec, hidden: tuple[int, ...], epochs: int) -> dict[str, float]:
+    """Worst delay of ``]`` and ``[`` (the Node pane draws the next or previous sample under h1 of
+    the After panel) at 120×40: while ``epochs`` of training run, if they are many, else idle after them."""
+    app = MLPApp(Settings(TrainingSpec(hidden=hidden, epochs=epochs), data, seed=0))
+    worst: dict[str, float] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        if epochs < 1000:
+            await app.workers.wait_for_complete()
+        await pilot.press("f3", "right")
+        probe = {key: (lambda: app.sample) for key in ("right_square_bracket", "left_square_bracket")}
+        await press_rounds(app, probe | {"again right_square_bracket": probe["right_square_bracket"]}, worst)
+        app.action_cancel()
+        await app.workers.wait_for_complete()
+    return worst
+
+
+def sample_lines() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        subjects = {
+            "digits 64-128-10": (DataSpec("digits"), (128,)),
+            "784-256-10": (DataSpec(csv_file=str(wide_table(Path(folder))), targets=("digit",)), (256,)),
+        }
+        for name, (data, hidden) in subjects.items():
+            for epochs, when in ((20, "idle"), (1_000_000, "while training")):
+                delays = asyncio.run(sample_delays(data, hidden, epochs))
+                print_delays(f"of the sample keys over {name}, {when}", delays)
+
+
 def print_delays(what: str, delays: dict[str, float]) -> None:
     """The worst key's delay against the goal, then every key's."""
     key = max(delays, key=delays.__getitem__)
@@ -227,6 +258,9 @@ def main() -> None:
         return
     if sys.argv[1:] == ["--keys"]:  # only the key delays while training
         key_lines()
+        return
+    if sys.argv[1:] == ["--samples"]:  # only the sample browser's keys
+        sample_lines()
         return
     alone = statistics.median(headless_seconds() for _ in range(REPEATS))
     inside = statistics.median(asyncio.run(in_app_seconds()) for _ in range(REPEATS))
@@ -244,6 +278,7 @@ def main() -> None:
         )
     key_lines()
     backprop_lines()
+    sample_lines()
 
 
 def key_lines() -> None:

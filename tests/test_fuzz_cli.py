@@ -100,6 +100,10 @@ TRICKY = [
     "-1",
     "1,2",
     "8,4",
+    "8,8",
+    "2,32",
+    "100,100",
+    "100,101",
     "8,,4",
     ",",
     "8,",
@@ -258,6 +262,12 @@ def columns(text: str, value: Any) -> None:
     assert value == tuple(part.strip() for part in text.split(","))
 
 
+def image_shape(text: str, value: Any) -> None:
+    assert isinstance(value, tuple) and len(value) == 2
+    assert all(type(side) is int and side >= 1 for side in value) and value[0] * value[1] <= MAX_LAYER_SIZE
+    assert value == tuple(typed_int(part) for part in text.split(","))
+
+
 def choice(allowed: tuple[str, ...]) -> Callable[[str, Any], None]:
     def check(text: str, value: Any) -> None:
         assert value in allowed and value == text
@@ -279,6 +289,7 @@ FLAGS: dict[str, tuple[str, Callable[[str, Any], None]]] = {
     "--noise": ("noise", in_range(0.0, 10.0)),
     "--test-split": ("test_split", in_range(0.0, 0.9)),
     "--target": ("target", columns),
+    "--image-shape": ("image_shape", image_shape),
     "--width": ("width", whole(40, 1000)),
     "--output": ("output", choice(("auto", *OUTPUT_ACTIVATIONS))),
     "--loss": ("loss", choice(("auto", *LOSSES))),
@@ -382,6 +393,7 @@ CONTEXT = {
     "--noise": ["--dataset", "moons"],
     "--test-split": ["--dataset", "moons", "--samples", "20"],
     "--target": ["--data", str(IRIS)],
+    "--image-shape": ["--dataset", "digits"],  # an image of 64 pixels: 8,8 or 2,32 runs, 4,4 is refused
 }
 MAIN_FLAGS = [flag for flag in FLAGS if flag != "--epochs"]  # --epochs: parse layer only (9999999 would be slow)
 

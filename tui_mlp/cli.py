@@ -28,6 +28,7 @@ from .core.parse import (
     parse_columns,
     parse_epochs,
     parse_hidden,
+    parse_image_shape,
     parse_momentum,
     parse_noise,
     parse_port,
@@ -195,6 +196,13 @@ def _add_data_flags(data: argparse._ArgumentGroup) -> None:
     data.add_argument("--data", metavar="FILE.csv", help="train on a CSV table (header row required)")
     data.add_argument("--target", type=_flag_type(parse_columns), metavar="COLUMN", help="--data's target column(s)")
     data.add_argument(
+        "--image-shape",
+        type=_flag_type(parse_image_shape),
+        metavar="H,W",
+        help="--data's features are an image of H rows and W columns of pixels, row by row "
+        "(default: a square from 4,4 when the feature count is one)",
+    )
+    data.add_argument(
         "--test-split",
         type=_flag_type(parse_test_split),
         metavar="F",
@@ -358,7 +366,11 @@ def specs_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tup
         weight_decay=args.weight_decay,
         dtype=args.dtype,
     )
-    data = DataSpec(args.dataset, args.data, args.target or (), args.samples, args.noise, args.test_split)
+    data = DataSpec(
+        args.dataset, args.data, args.target or (), args.samples, args.noise, args.test_split, args.image_shape
+    )
+    if refusal := data.image_refusal():
+        parser.error(f"--image-shape {refusal}")
     return training, data
 
 
@@ -658,8 +670,8 @@ def app_start(args: argparse.Namespace, parser: argparse.ArgumentParser) -> AppS
             run = load_history(args.load).run(args.load, LiveRun)
             return AppStart(Settings(run.training, run.data, run.seed), None, _files(args, parser), run)
         loaded = Loaded.read(args.load)
-    if data.csv_file:
-        data.prepare(0, loaded.scaling if loaded else None)
+    if data.csv_file or data.image_shape:  # (a shape is checked against the data's features)
+        (loaded.data(data) if loaded else data).prepare(0, loaded.scaling if loaded else None)
     return AppStart(Settings(training, data, args.seed), loaded, _files(args, parser))
 
 
@@ -671,13 +683,19 @@ def _files(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Path | 
     return files
 
 
+def _refuse_start(error: Exception) -> int:
+    """Why the app cannot start, in one line: exit status 2 for a setting that does not suit the
+    data (a ValueError, as ``train`` says), 1 for a file that cannot be used."""
+    return _fail(str(error), EXIT_BAD_INPUT if isinstance(error, ValueError) else EXIT_FAILED)
+
+
 def app_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .app import MLPApp
 
     try:
         start = app_start(args, parser)
     except (ParamsError, DataError, ValueError) as error:
-        return _fail(str(error))
+        return _refuse_start(error)
     app = MLPApp(start.settings, start.loaded, ascii=args.ascii, files=start.files, replayed=start.replayed)
     app.run()
     return app.return_code or 0
@@ -703,7 +721,7 @@ def serve_command(args: argparse.Namespace, parser: argparse.ArgumentParser, app
     try:
         app_start(args, parser)  # bad app options are refused here, not in every browser
     except (ParamsError, DataError, ValueError) as error:
-        return _fail(str(error))
+        return _refuse_start(error)
     if not is_loopback(args.host):
         print(
             f"Warning: serving on {args.host} without encryption: anyone on the network who has the address "

@@ -110,3 +110,11 @@ def test_the_units_that_fit_are_the_most_important() -> None:
     model.weights[0][:, 30] = 0.5  # h31: 64 × 0.5 = 32, the most important
     labels = render_text(WeightImages(model, (8, 8), height=7), 36).splitlines()[4]
     assert labels.split() == ["h1", "h2", "h3", "h31"]
+
+
+def test_the_bars_stand_beside_the_image_where_the_width_holds_both() -> None:
+    args = (np.arange(64.0), (8, 8), np.array([0.1, 0.9]), ("cat", "dog"))
+    rows = sample_picture(*args, target=1, width=30).rows
+    text = ["".join(s.text for s in row) for row in rows]
+    assert text == ["▀" * 8 + " cat █          0.10", "▀" * 8 + " dog █████████  0.90 ←", *["▀" * 8 + " "] * 2]
+    assert len(sample_picture(*args, target=1, width=29).rows) == 4 + 2  # 30 columns needed: under it

@@ -3,8 +3,8 @@
 State lives in reactive attributes (``var``: they repaint nothing themselves) that the
 panels are bound to (``data_bind``):
 ``before`` and ``after_model`` (the networks), ``losses``, ``data`` (what the
-points and node details come from), ``focused_node``, ``status`` and
-``show_boundary``. Handlers only set them; no panel is repainted by hand.
+points and node details come from), ``focused_node``, ``sample`` (the chosen training
+sample), ``status`` and ``show_boundary``. Handlers only set them; no panel is repainted by hand.
 Training runs in ``live``, files in ``files``, the loaded network in ``session``.
 ``replay`` is a cursor through the run's checkpoints (``replay``): while it is
 on one, After, the node details, the boundary and the status line show that
@@ -50,7 +50,7 @@ from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
 from .widgets.loss_chart import LossChart
 from .widgets.network_view import AFTER_TITLE, NetworkView
-from .widgets.node_details import NodeDetails
+from .widgets.node_details import NodeDetails, samples_drawn
 from .widgets.panels import Panels
 from .widgets.status import RunStatus, StatusLine
 
@@ -92,6 +92,7 @@ class MLPApp(AsciiCapableApp):
     losses: var[np.ndarray | tuple[()]] = var((), always_update=True, init=False)  # (): none yet
     data: var[tuple[Dataset, Dataset | None] | None] = var(None, always_update=True, init=False)
     focused_node: var[tuple[str, int, int] | None] = var(None, init=False)
+    sample: var[int] = var(0, init=False)  # the chosen training sample (from 0): Node pane and backprop view
     equations: var[RenderableType | None] = var(None, init=False)  # the backprop view's neuron, worked out
     status: var[RunStatus | str] = var(START_TEXT, init=False)
     show_boundary: var[bool | None] = var(None, init=False)  # None: shown from 100 columns
@@ -137,6 +138,7 @@ class MLPApp(AsciiCapableApp):
                 MLPApp.before,
                 MLPApp.data,
                 MLPApp.show_boundary,
+                MLPApp.sample,
                 after=MLPApp.after_model,
                 focused=MLPApp.focused_node,
                 run=MLPApp.run_state,
@@ -150,6 +152,7 @@ class MLPApp(AsciiCapableApp):
                     MLPApp.data,
                     MLPApp.equations,
                     MLPApp.after_title,
+                    MLPApp.sample,
                     after=MLPApp.after_model,
                     focused=MLPApp.focused_node,
                 )
@@ -287,9 +290,12 @@ class MLPApp(AsciiCapableApp):
             self.query_one(ControlBar).submit(paused=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Space is Pause while training runs, Resume while it is paused."""
+        """Space is Pause while training runs, Resume while it is paused; ``]`` and ``[`` choose a
+        sample where one is shown: images in the Node pane, or the backprop view."""
         if action in ("pause", "resume"):
             return self.paused == (action == "resume")
+        if action == "sample":
+            return self.data is not None and (samples_drawn(self.data[0]) or self.query_one(Panels).backprop)
         return True
 
     def watch_status(self) -> None:  # the footer's Pause/Resume follows once a key's effect is painted
@@ -332,6 +338,15 @@ class MLPApp(AsciiCapableApp):
 
     # --- keys -----------------------------------------------------------------------
 
+    def action_sample(self, by: int) -> None:
+        """The training sample ``by`` after (before, if negative) the chosen one, round the end."""
+        if self.data is not None:
+            count = len(self.data[0].X)
+            self.sample = (min(self.sample, count - 1) + by) % count
+
+    def watch_data(self) -> None:
+        self.refresh_bindings()  # (whether ``]`` and ``[`` show a sample)
+
     def action_toggle_table(self) -> None:
         self.query_one(Panels).toggle_tables()
 
@@ -340,6 +355,7 @@ class MLPApp(AsciiCapableApp):
         moves its focus on to the Before panel)."""
         panels = self.query_one(Panels)
         panels.backprop = not panels.backprop
+        self.refresh_bindings()
 
     def action_toggle_boundary(self) -> None:
         """Show or hide the decision-boundary panel (2-D data, or a fitted curve on 1-D regression)."""

@@ -16,6 +16,14 @@ APP_KEYS: list[BindingType] = [
         tooltip="Show or hide the decision boundary or fitted curve",
     ),
     Binding("g", "backprop", "Backprop", tooltip="Show or hide the backprop view: the next training step, worked"),
+    Binding(
+        "right_square_bracket",
+        "sample(1)",
+        "Sample →",
+        tooltip="The next training sample: drawn in the Node pane (images), stepped on in the backprop view",
+        show=False,
+    ),
+    Binding("left_square_bracket", "sample(-1)", "Sample ←", tooltip="The previous training sample", show=False),
     Binding("s", "step", "Step", tooltip="One training step (a new run starts paused; outside the text fields)"),
     Binding("l", "toggle_log", "Log loss", tooltip="Switch the loss chart between linear and log scale"),
     Binding("ctrl+s", "snapshot", "Snapshot", tooltip="Write before/after/loss to a timestamped .txt here"),
@@ -29,8 +37,9 @@ APP_KEYS: list[BindingType] = [
 BACKPROP_KEYS: list[BindingType] = [  # in the backprop view (``g``)
     Binding("n", "phase(1)", "Phase →", tooltip="Next phase: forward, loss, backward, update"),
     Binding("p", "phase(-1)", "Phase ←", tooltip="Previous phase", show=False),
-    Binding("right_square_bracket", "sample(1)", "Sample →", tooltip="The next training sample"),
-    Binding("left_square_bracket", "sample(-1)", "Sample ←", tooltip="The previous training sample", show=False),
+    # the app's sample keys, in this view's footer: the sample the view steps on is the one the Node pane draws
+    Binding("right_square_bracket", "app.sample(1)", "Sample →", tooltip="The next training sample"),
+    Binding("left_square_bracket", "app.sample(-1)", "Sample ←", tooltip="The previous training sample", show=False),
     Binding("a", "all_samples", "All", tooltip="All samples at once: the full-batch gradient (again: one sample)"),
     Binding("u", "toggle_update", "∂L/∂w|Δw", tooltip="Edges going back show ∂L/∂w or the change Δw", show=False),
 ]

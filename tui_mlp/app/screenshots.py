@@ -30,7 +30,7 @@ async def _settle(app: MLPApp, pilot) -> None:
 
 async def main() -> None:
     """Start, training (paused mid-run), trained, a focused node, help, the backprop view, a 2-D
-    boundary, digits' hidden units as images."""
+    boundary, digits' hidden units as images (and sample 12 in the Node pane)."""
     OUT.mkdir(exist_ok=True)
     app = MLPApp(Settings(TrainingSpec(hidden=(8, 4), epochs=3_000_000), seed=0))
     async with app.run_test(size=SIZE) as pilot:
@@ -80,7 +80,7 @@ async def main() -> None:
         await pilot.press("enter")
         await _settle(app, pilot)
         app.query_one("#after").focus()
-        await pilot.press("right", "down", "down")
+        await pilot.press("right", "down", "down", *["right_square_bracket"] * 11)  # on h3, sample 12
         await _shoot(app, "digits")
 
 

@@ -72,7 +72,9 @@ class Session:
         """The data ``spec`` names, as the loaded network would see it (None if the fields
         do not name data that can be built)."""
         try:
-            return preview_data(spec) if self.loaded is None else spec.prepare(0, self.loaded.scaling)
+            if self.loaded is None:
+                return preview_data(spec)
+            return self.loaded.data(spec).prepare(0, self.loaded.scaling)
         except (ValueError, DataError):
             return None
 

@@ -229,6 +229,8 @@ def from_document(document: Any, dtype: str | None = None) -> tuple[MLP, dict[st
         raise ValueError(f'"training.seed" is {quoted(seed)}, expected a whole number from 0 to {2**32 - 1}')
     if "scaling" in training:
         _check_scaling(training["scaling"], sizes[0])
+    if "image_shape" in training:
+        _check_image_shape(training["image_shape"], sizes[0])
     model = MLP(sizes, activation, output_activation=output, loss=loss, dtype=loaded_dtype(saved, dtype))
     for key, arrays in (("weights", model.weights), ("biases", model.biases)):
         values = document.get(key)
@@ -256,6 +258,20 @@ def saved_scaling(training: dict[str, Any]) -> tuple[np.ndarray, np.ndarray] | N
     """The (mean, std) feature standardisation a loaded file's ``training`` keeps, if any."""
     scaling = training.get("scaling")
     return None if scaling is None else (np.array(scaling["mean"]), np.array(scaling["std"]))
+
+
+def saved_image_shape(training: dict[str, Any]) -> tuple[int, int] | None:
+    """The (rows, columns) a loaded file's ``training`` says its inputs are, if it says so."""
+    shape = training.get("image_shape")
+    return None if shape is None else (shape[0], shape[1])
+
+
+def _check_image_shape(shape: Any, n_inputs: int) -> None:
+    """The image shape saved with a network of images: rows and columns whose pixels are its inputs."""
+    if not (isinstance(shape, list) and len(shape) == 2 and all(type(side) is int and side > 0 for side in shape)):
+        raise ValueError(f'"training.image_shape" is {quoted(shape)}, expected [rows, columns]')
+    if shape[0] * shape[1] != n_inputs:
+        raise ValueError(f'"training.image_shape" {shape} is not an image of the network\'s {n_inputs} inputs')
 
 
 def _check_scaling(scaling: Any, n_inputs: int) -> None:

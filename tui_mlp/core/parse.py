@@ -191,6 +191,18 @@ def parse_sessions(text: str) -> int:
     return _whole_in(text, "sessions", 1, MAX_SESSIONS)
 
 
+def parse_image_shape(text: str) -> tuple[int, int]:
+    """An image's rows and columns of pixels, ``28,28`` or ``2,8``: whole numbers from 1, at
+    most ``MAX_LAYER_SIZE`` pixels in all (a network's most inputs)."""
+    parts = text.split(",")
+    if len(parts) != 2 or not all(part.strip() for part in parts):
+        raise ValueError(f"image shape {_quoted(text.strip())} is not rows,columns such as 28,28")
+    rows, columns = (_whole_in(part, "image side", 1, MAX_LAYER_SIZE) for part in parts)
+    if rows * columns > MAX_LAYER_SIZE:
+        raise ValueError(f"image shape {rows},{columns} has {rows * columns:,} pixels, more than {MAX_LAYER_SIZE:,}")
+    return rows, columns
+
+
 def parse_columns(text: str) -> tuple[str, ...]:
     """Column names separated by commas."""
     names = tuple(name.strip() for name in text.split(","))

@@ -19,7 +19,7 @@ from .memory import estimate_bytes, require_memory
 from .metrics import format_loss, format_score, scores, test_confusion
 from .mlp import MLP
 from .optimizers import Optimizer
-from .params import check_fits, load_params, loaded_dtype, saved_scaling
+from .params import check_fits, load_params, loaded_dtype, saved_image_shape, saved_scaling
 from .specs import DataSpec, TrainingSpec, pick_seed
 from .trace import Trace
 from .trainer import StopReason, TrainResult
@@ -55,6 +55,11 @@ class Loaded:
         """The feature standardisation it was trained with (CSV data), if any."""
         return saved_scaling(self.training)
 
+    def data(self, spec: DataSpec) -> DataSpec:
+        """The data ``spec`` names, its features read as the images the network was trained on
+        (if the file says so and ``spec`` gives no shape of its own)."""
+        return spec.drawn_as(saved_image_shape(self.training))
+
 
 @dataclass(eq=False)  # a run is itself, not its values
 class Run:
@@ -80,8 +85,8 @@ class Run:
     ) -> Run:
         """Build the data and the starting network (``training``'s ``auto`` settings chosen for
         the data: ``TrainingSpec.resolved``): ``loaded``'s (whose sizes and activations
-        replace ``training``'s, and whose seed and scaling give back the split and features it was
-        trained with; in ``training``'s dtype if it was float64, see ``params.loaded_dtype``), else
+        replace ``training``'s, and whose seed, scaling and image shape give back the split and
+        features it was trained with; in ``training``'s dtype if it was float64, see ``params.loaded_dtype``), else
         a new one from ``seed`` (random if None). ValueError or DataError if
         the data cannot be built; ParamsError if ``loaded`` does not fit it."""
         if loaded is None:
@@ -94,6 +99,7 @@ class Run:
         else:
             saved_seed = loaded.training.get("seed")
             seed = pick_seed(seed if seed is not None else saved_seed)
+            data = loaded.data(data)
             train, test = data.prepare(seed, loaded.scaling)
             check_fits(loaded.model, loaded.path, data.label, (train.n_inputs, train.n_outputs))
             dtype = loaded_dtype(loaded.model.dtype.name, training.dtype)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 FIXED_DATASETS = ("seed", "xor", "digits")  # not generated: --samples and --noise do not apply
 UNSPLIT_DATASETS = ("seed", "xor")  # too small to hold samples back for testing
 STANDARDISED_DATASETS = ("digits",)  # raw features, standardised as a CSV table's are
+IMAGE_DATASETS = ("digits",)  # their inputs are an image's pixels: an image shape may be given for them
 DEFAULT_TEST_SPLIT = 0.2
 AUTO = "auto"
 SUMMED_RATE, MEAN_RATE, ADAM_RATE = 0.1, 1.0, 0.01  # the auto learning rates (see ``auto_learning_rate``)
@@ -154,20 +155,42 @@ class DataSpec:
     samples: int | None = None
     noise: float | None = None
     test_split: float | None = None  # None: DEFAULT_TEST_SPLIT, or 0 for the unsplit datasets
+    image_shape: tuple[int, int] | None = None  # the features are an image of (rows, columns) pixels
 
     @property
     def label(self) -> str:
         return f"{self.csv_file} → {','.join(self.targets)}" if self.csv_file else self.dataset
 
+    @property
+    def may_be_image(self) -> bool:
+        """Whether an image shape may be given for this data: a CSV table or an image dataset."""
+        return bool(self.csv_file) or self.dataset in IMAGE_DATASETS
+
+    def image_refusal(self) -> str | None:
+        """Why ``image_shape`` cannot apply to this data before it is read (a built-in dataset
+        that is not an image), or None."""
+        if self.image_shape is None or self.may_be_image:
+            return None
+        return f"applies to CSV tables and digits; dataset {self.dataset!r} is not an image"
+
+    def drawn_as(self, shape: tuple[int, int] | None) -> DataSpec:
+        """This data read as images of ``shape`` (a loaded network's, say) unless it has a shape
+        of its own or cannot be an image."""
+        if shape is None or self.image_shape is not None or not self.may_be_image:
+            return self
+        return replace(self, image_shape=shape)
+
     def record(self) -> dict[str, Any]:
         """The settings as saved in a parameter file's ``training`` section."""
         split = {"test_split": self.test_split} if self.test_split is not None else {}
+        image = {} if self.image_shape is None else {"image_shape": list(self.image_shape)}
         if self.csv_file:
-            return {"data": self.csv_file, "targets": list(self.targets)} | split
+            return {"data": self.csv_file, "targets": list(self.targets)} | split | image
         return (
             {"dataset": self.dataset}
             | split
             | {k: v for k, v in (("samples", self.samples), ("noise", self.noise)) if v is not None}
+            | image
         )
 
     def prepare(
@@ -187,6 +210,7 @@ class DataSpec:
             if options and self.dataset in FIXED_DATASETS:
                 raise ValueError(f"dataset {self.dataset!r} is fixed; --samples and --noise do not apply")
             data = load_dataset(self.dataset, seed, **options)
+        data = self._as_image(data)
         fraction = self.test_split
         if fraction is None:
             fraction = 0.0 if not self.csv_file and self.dataset in UNSPLIT_DATASETS else DEFAULT_TEST_SPLIT
@@ -200,6 +224,21 @@ class DataSpec:
         if standardised:
             train_data, test_data = standardise(train_data, test_data, scaling=scaling)
         return train_data, test_data
+
+    def _as_image(self, data: Dataset) -> Dataset:
+        """``data`` whose features are images of ``image_shape``, if one is given (ValueError
+        if the data cannot be an image, or the shape's pixels are not its features)."""
+        if self.image_shape is None:
+            return data
+        if refusal := self.image_refusal():
+            raise ValueError(f"--image-shape {refusal}")
+        rows, columns = self.image_shape
+        if rows * columns != data.n_inputs:
+            raise ValueError(
+                f"--image-shape {rows},{columns} is {counted(rows * columns, 'pixel')}, but "
+                f"{self.csv_file or self.dataset} has {counted(data.n_inputs, 'feature')}"
+            )
+        return replace(data, image=self.image_shape)
 
 
 @dataclass(frozen=True)

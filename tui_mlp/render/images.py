@@ -217,13 +217,30 @@ def sample_picture(
     target: int,
     *,
     ascii: bool = False,
+    width: int | None = None,
 ) -> Lines:
-    """A sample's image in its own grays, then a bar per class: the network's probability,
-    the target marked (``←``) and the prediction in bold."""
-    lines = picture(gray_levels(np.asarray(x).reshape(shape)), ascii=ascii, gray=True)
+    """A sample's image in its own grays and a bar per class (``class_bars``): beside the image
+    where ``width`` columns hold both, else under it."""
+    image = picture(gray_levels(np.asarray(x).reshape(shape)), ascii=ascii, gray=True)
+    bars = class_bars(probabilities, classes, target, ascii=ascii)
+    if width is None or shape[1] + 1 + max(map(Segment.get_line_length, bars)) > width:
+        return Lines(image + bars)
+    blank = [Segment(" " * shape[1])]
+    rows = max(len(image), len(bars))
+    image += [blank] * (rows - len(image))
+    bars += [[]] * (rows - len(bars))
+    return Lines([[*left, Segment(" "), *right] for left, right in zip(image, bars)])
+
+
+def class_bars(
+    probabilities: np.ndarray, classes: Sequence[str], target: int, *, ascii: bool = False
+) -> list[list[Segment]]:
+    """A line per class: its name, the network's probability as a bar and a number, the target
+    marked (``←``) and the prediction in bold."""
     predicted = int(np.argmax(probabilities))
     full, partial = ("#", "") if ascii else ("█", " ▏▎▍▌▋▊▉")
     name_width = max(len(name) for name in classes)
+    lines = []
     for k, (name, p) in enumerate(zip(classes, probabilities)):
         eighths = round(float(np.clip(p, 0.0, 1.0)) * BAR * 8)
         bar = full * (eighths // 8) + (partial[eighths % 8] if partial and eighths % 8 else "")
@@ -236,4 +253,4 @@ def sample_picture(
                 Segment(f" {p:.2f}{mark}", style),
             ]
         )
-    return Lines(lines)
+    return lines

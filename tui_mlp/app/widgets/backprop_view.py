@@ -25,13 +25,14 @@ EMPTY = "s: build the network in the fields and show its first training step (En
 
 class BackpropView(NetworkView):
     """``model`` (the run's network as far as it has trained) and the step ``run`` takes next
-    from it: traced on training sample ``sample`` (None: all), drawn at ``phase``. Its node
+    from it: traced on training sample ``sample`` (or all of them), drawn at ``phase``. Its node
     cursor's neuron's equations go to the Node pane (a ``ChainRule`` message)."""
 
     BINDINGS: ClassVar[list[BindingType]] = BACKPROP_KEYS
 
     run: var[Run | None] = var(None, init=False)
-    sample: reactive[int | None] = reactive(0)
+    sample: reactive[int] = reactive(0)  # the app's chosen sample (``]``, ``[``)
+    all_samples: reactive[bool] = reactive(False)  # ``a``: all samples at once instead
     phase: reactive[int] = reactive(0)
     update: reactive[bool] = reactive(False)
 
@@ -42,7 +43,7 @@ class BackpropView(NetworkView):
     @property
     def chosen(self) -> int | None:
         """The training sample traced (None: all), within the run's samples (a new run may have fewer)."""
-        if self.sample is None or self.run is None:
+        if self.all_samples or self.run is None:
             return None
         return min(self.sample, len(self.run.train.X) - 1)
 
@@ -64,7 +65,14 @@ class BackpropView(NetworkView):
     def _chosen(self) -> None:
         self.redraw()
 
-    watch_sample = watch_phase = watch_update = _chosen
+    watch_all_samples = watch_phase = watch_update = _chosen
+
+    def watch_sample(self) -> None:
+        """Another sample chosen: that one, not all of them."""
+        if self.all_samples:
+            self.all_samples = False  # (which redraws)
+        else:
+            self.redraw()
 
     def _drawing(self) -> RenderableType:
         trace, model = self.trace(), self.model
@@ -116,6 +124,9 @@ class BackpropView(NetworkView):
         return f"x {inputs} {'->' if self._ascii else '→'} y {targets}, L {num(trace.loss)}"
 
     def redraw(self) -> None:
+        """Trace and draw the step, while the view is shown (hidden, it waits for ``on_show``)."""
+        if not self.display:
+            return
         super().redraw()
         trace = self.trace()
         if self.has_focus and trace is not None and self.model is not None:
@@ -126,19 +137,17 @@ class BackpropView(NetworkView):
                 ChainRule(chain_rule(self.model, trace, layer, index, names=self.names, ascii=self._ascii))
             )
 
+    def on_show(self) -> None:
+        self.redraw()
+
     def action_phase(self, by: int) -> None:
         if self.model is not None:
             from tui_mlp.render.backprop import phases
 
             self.phase = (self.phase + by) % len(phases(self.model))
 
-    def action_sample(self, by: int) -> None:
-        if self.run is not None:
-            chosen = self.chosen
-            self.sample = 0 if chosen is None else (chosen + by) % len(self.run.train.X)
-
     def action_all_samples(self) -> None:
-        self.sample = 0 if self.sample is None else None
+        self.all_samples = not self.all_samples
 
     def action_toggle_update(self) -> None:
         self.update = not self.update

@@ -258,8 +258,11 @@ class ControlBar(Vertical):
         self.set_value("dtype", loaded_dtype(loaded.model.dtype.name, self.value("dtype")))
 
     def data_spec(self, noise: float | None = None, samples: int | None = None) -> DataSpec:
-        """The data the dataset field names (with ``noise`` and ``samples`` for generated ones)."""
+        """The data the dataset field names (with ``noise`` and ``samples`` for generated ones); the
+        image shape given with the settings goes with their own data only."""
         choice, data = self.value("dataset"), self.settings.data
+        if choice != (self.table or data.dataset):
+            data = replace(data, image_shape=None)
         if isinstance(choice, Table):
             return replace(data, dataset=DataSpec.dataset, csv_file=choice.path, targets=choice.targets)
         if choice in FIXED_DATASETS:

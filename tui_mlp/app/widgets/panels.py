@@ -33,7 +33,7 @@ class Panels(Horizontal):
     both, at the same size and so in the same places.
 
     With ``backprop`` the Before panel and the boundary give their place to the backprop view of
-    ``run``'s next step from ``after``."""
+    ``run``'s next step from ``after`` on the training sample ``sample``."""
 
     before: var[MLP | None] = var(None)
     after: var[MLP | None] = var(None)
@@ -44,6 +44,7 @@ class Panels(Horizontal):
     node: var[tuple[int, int] | None] = var(None)  # the focused neuron, if a graph panel has one
     names: var[Names | None] = var(None)  # a table's input and output names
     run: var[Run | None] = var(None)
+    sample: var[int] = var(0)  # the chosen training sample, which the backprop view steps on
     backprop: var[bool] = var(False)
     after_title: var[str] = var(AFTER_TITLE)  # a replay names the epoch After shows
 
@@ -53,7 +54,7 @@ class Panels(Horizontal):
 
     def compose(self) -> ComposeResult:
         backprop = BackpropView(ascii=self.ascii, id="backprop")
-        yield backprop.data_bind(Panels.run, Panels.node, Panels.names, model=Panels.after)
+        yield backprop.data_bind(Panels.run, Panels.node, Panels.names, Panels.sample, model=Panels.after)
         before = NetworkView(BEFORE_TITLE, empty="No network yet.", ascii=self.ascii, id="before")
         yield before.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.before)
         after = NetworkView(AFTER_TITLE, empty="Not trained yet.", ascii=self.ascii, id="after")
