@@ -15,7 +15,7 @@ from textual.widgets import HelpPanel
 from tui_mlp.app import MLPApp
 from tui_mlp.app.commands import EXPORT_FORMATS
 from tui_mlp.app.files import timestamped
-from tui_mlp.app.widgets.node_details import describe_node
+from tui_mlp.app.widgets.node_details import node_facts, node_title
 from tui_mlp.core import MLP, StopReason
 from tui_mlp.core.datasets import load_dataset
 from tui_mlp.core.params import load_params, save_params
@@ -56,7 +56,8 @@ def node_text(name: str, width: int = 70) -> list[str]:
     """The node pane's lines for hidden node h1 of a 3-neuron network on dataset ``name``."""
     data = load_dataset(name, 0)
     console = Console(width=width, record=True, file=io.StringIO())
-    console.print(describe_node(MLP([data.n_inputs, 3, data.n_outputs], seed=0), 1, 0, data))
+    model = MLP([data.n_inputs, 3, data.n_outputs], seed=0)
+    console.print(node_title(model, 1, 0, data), *node_facts(model, 1, 0, data))
     return [line.rstrip() for line in console.export_text().splitlines()]
 
 

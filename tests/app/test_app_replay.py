@@ -146,3 +146,32 @@ async def test_replay_keys_before_any_run_say_why_they_do_nothing() -> None:
         await pilot.pause()
         assert app.replay is None and not app.playing
         assert any("Train first" in str(n.message) for n in app._notifications)
+
+
+def test_load_opens_a_history_file_ended_and_ready_to_replay(tmp_path) -> None:
+    from tui_mlp import cli
+    from tui_mlp.app import MLPApp
+    from tui_mlp.core.history_file import save_history
+    from tui_mlp.core.run import Run
+    from tui_mlp.core.specs import DataSpec, TrainingSpec
+
+    run = Run.create(TrainingSpec(hidden=(4,), epochs=120), DataSpec("moons"), seed=5)
+    run.fit()
+    path = save_history(tmp_path / "run.json", run)
+    parser = cli.build_parser()
+    args = parser.parse_args(["--load", str(path)])
+    start = cli.app_start(args, parser)
+    assert start.loaded is None and start.replayed is not None and start.settings.seed == 5
+
+    async def check() -> None:
+        app = MLPApp(start.settings, replayed=start.replayed)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert app.after_model.parameters().tobytes() == run.model.parameters().tobytes()
+            assert len(app.losses) == 120 and app.test_curve[0] == run.history.epochs
+            assert "done: 120 epochs" in status_text(app) and "loaded from run.json" in status_text(app)
+            await pilot.press("f3", "left_curly_bracket")
+            assert app.after_model.parameters().tobytes() == run.before.parameters().tobytes()
+            assert after_title(app) == "After epoch 0 (replay)"
+
+    asyncio.run(check())

@@ -129,3 +129,38 @@ def test_bad_history_flags_exit_2_with_one_line(tmp_path: Path, flags: list[str]
     done = cli("train", "--epochs", "3", *flags, cwd=tmp_path)
     assert done.returncode == 2 and message in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_history_rebuilds_its_run_with_the_same_data_and_networks(tmp_path: Path) -> None:
+    run = trained(epochs=50)
+    saved = load_history(save_history(tmp_path / "run.json", run))
+    settings = saved.settings(tmp_path)
+    assert (settings.training, settings.data, settings.seed) == (run.training, run.data, run.seed)
+    rebuilt = saved.run(tmp_path / "run.json")
+    assert rebuilt.train.X.tobytes() == run.train.X.tobytes() and rebuilt.test.X.tobytes() == run.test.X.tobytes()
+    assert rebuilt.model.parameters().tobytes() == run.model.parameters().tobytes()
+    assert rebuilt.result.describe() == "done: 50 epochs" and rebuilt.final_loss == run.final_loss
+    assert rebuilt.origin == "loaded from run.json"
+
+
+@pytest.mark.parametrize(
+    ("training", "message"),
+    [
+        ({"data": "/etc/passwd", "targets": ["y"]}, "must be in the history file's folder: /etc/passwd: give a path"),
+        ({"data": "../t.csv", "targets": ["y"]}, "'..' is not allowed"),
+        ({"dataset": "nope"}, '"training.dataset" must be one of'),
+        ({"optimizer": "sgd"}, '"training.optimizer" must be one of gd, momentum, adam'),
+        ({"learning_rate": "0.1"}, '"training.learning_rate" must be a number'),
+        ({"batch_size": -3}, '"training.batch_size":'),
+    ],
+)
+def test_settings_read_from_a_history_are_checked_as_flags_are(tmp_path: Path, training: dict, message: str) -> None:
+    def change(document: dict) -> None:
+        if "data" in training:
+            del document["network"]["training"]["dataset"]
+        document["network"]["training"] |= training
+
+    saved = load_history(edited(tmp_path, change))
+    with pytest.raises(ValueError, match=None) as refused:
+        saved.settings(tmp_path)
+    assert message in str(refused.value)

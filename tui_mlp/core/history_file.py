@@ -40,7 +40,7 @@ from .errors import ParamsError
 from .files import FileTooLarge, atomic_write, describe_os_error, read_limited, resolve_inside
 from .history import MAX_BYTES, History
 from .mlp import MLP
-from .params import MAX_FILE_BYTES, from_document, refuse_constant, to_json
+from .params import MAX_FILE_BYTES, from_document, refuse_constant, saved_image_shape, to_json
 from .parse import (
     MAX_EPOCHS,
     parse_batch_size,
@@ -100,6 +100,7 @@ class SavedHistory:
             dtype=before.dtype.name,
         )
         split = _number(record, "test_split", parse_test_split)
+        shape = saved_image_shape(record)  # (checked with the network)
         if "data" in record:
             table, targets = record["data"], record.get("targets")
             if not isinstance(table, str) or not (
@@ -110,10 +111,10 @@ class SavedHistory:
                 path = resolve_inside(folder, table)
             except ValueError as error:
                 raise ValueError(f"the table it trained on must be in the history file's folder: {error}") from None
-            data = DataSpec(csv_file=os.fspath(path), targets=tuple(targets), test_split=split)
+            data = DataSpec(csv_file=os.fspath(path), targets=tuple(targets), test_split=split, image_shape=shape)
         elif record.get("dataset") in DATASET_NAMES:
             samples, noise = _number(record, "samples", parse_samples), _number(record, "noise", parse_noise)
-            data = DataSpec(record["dataset"], samples=samples, noise=noise, test_split=split)
+            data = DataSpec(record["dataset"], samples=samples, noise=noise, test_split=split, image_shape=shape)
         else:
             raise ValueError(f'"training.dataset" must be one of {", ".join(DATASET_NAMES)}')
         return Settings(training, data, record.get("seed"))

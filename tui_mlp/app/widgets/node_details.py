@@ -59,11 +59,6 @@ def targets(data: Dataset, count: int) -> list[str]:
     return [" ".join(map(write, row)) for row in y]
 
 
-def describe_node(model: MLP, layer: int, index: int, data: Dataset) -> Group:
-    """A node's label (``node_title``), then its facts (``node_facts``)."""
-    return Group(node_title(model, layer, index, data), *node_facts(model, layer, index, data))
-
-
 def node_title(model: MLP, layer: int, index: int, data: Dataset) -> Text:
     """`` h3  Hidden (sigmoid)``: the node's label and its layer."""
     from tui_mlp.render.graph import layer_title, node_label  # the renderers: once there is a network
