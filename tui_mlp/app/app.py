@@ -44,12 +44,13 @@ from .files import Files
 from .keys import APP_KEYS, BACKPROP_KEYS, REPLAY_KEYS
 from .messages import ChainRule, NodeBlurred, NodeFocused, TrainingReport, TrainRequested
 from .screens.help import HelpScreen
+from .screens.runs import Choice, RunsScreen
 from .session import Session, loaded_note
 from .signals import ExitGuard
 from .widgets.boundary_view import BoundaryView
 from .widgets.controls import ControlBar
 from .widgets.loss_chart import LossChart
-from .widgets.network_view import AFTER_TITLE, NetworkView
+from .widgets.network_view import AFTER_TITLE, BEFORE_TITLE, NetworkView
 from .widgets.node_details import NodeDetails, samples_drawn
 from .widgets.panels import Panels
 from .widgets.status import RunStatus, StatusLine
@@ -103,6 +104,11 @@ class MLPApp(AsciiCapableApp):
     test_curve: var[tuple[list[int], list[float]] | None] = var(None, init=False)  # test loss at the checkpoints
     playing: var[bool] = var(False, init=False)
     speed: var[int] = var(cursor.DEFAULT_SPEED, init=False)  # checkpoints a second while playing
+    overlay: var[frozenset[int]] = var(frozenset(), init=False)  # runs (by number) drawn in the chart too
+    others: var[tuple[tuple[str, np.ndarray], ...]] = var((), init=False)  # their labelled loss curves
+    compare: var[int | None] = var(None, init=False)  # the run Before shows (A), After being the current (B)
+    difference: var[bool] = var(False, init=False)  # while comparing: After shows B − A
+    before_title: var[str] = var(BEFORE_TITLE, init=False)
 
     def __init__(
         self,
@@ -143,15 +149,17 @@ class MLPApp(AsciiCapableApp):
                 focused=MLPApp.focused_node,
                 run=MLPApp.run_state,
                 after_title=MLPApp.after_title,
+                before_title=MLPApp.before_title,
             )
             with Horizontal(id="bottom"):
                 chart = LossChart(ascii=self.ascii, id="loss")
-                yield chart.data_bind(MLPApp.losses, test=MLPApp.test_curve, at=MLPApp.replay_epoch)
+                yield chart.data_bind(MLPApp.losses, MLPApp.others, test=MLPApp.test_curve, at=MLPApp.replay_epoch)
                 yield NodeDetails(id="details").data_bind(
                     MLPApp.before,
                     MLPApp.data,
                     MLPApp.equations,
                     MLPApp.after_title,
+                    MLPApp.before_title,
                     MLPApp.sample,
                     after=MLPApp.after_model,
                     focused=MLPApp.focused_node,
@@ -249,12 +257,13 @@ class MLPApp(AsciiCapableApp):
             self._live, self.losses, self.test_curve = shown, shown.losses, self.run_state.test_curve()
             if self.replay is None:
                 self.after_model, self.status = shown.model, shown.status
+                self._pair()
 
     def _show_ended(self, run: LiveRun) -> None:
         """Show ``run``, which has ended (read from a history file), as the current run."""
         from .live import ended
 
-        self._current(run)
+        self._current(self.session.add(run))
         self._live = ended(run, run.model.parameters())
         self.before, self.data, self.test_curve = run.before, (run.train, run.test), run.test_curve()
         self.after_model, self.losses, self.status = self._live.model, self._live.losses, self._live.status
@@ -262,6 +271,8 @@ class MLPApp(AsciiCapableApp):
     def _current(self, run: LiveRun | None) -> None:
         """``run`` is now the current run (None: none), live, with no checkpoint tested yet."""
         self.run_state, self._live, self.playing, self.replay, self.test_curve = run, None, False, None, None
+        self.compare, self.difference, self.before_title = None, False, BEFORE_TITLE
+        self.watch_overlay()
 
     def _cancel_run(self) -> None:
         if self.run_state is not None:
@@ -448,9 +459,82 @@ class MLPApp(AsciiCapableApp):
             self.after_title, self.replay_epoch = AFTER_TITLE, None
             if self._live is not None:
                 self.after_model, self.status = self._live.model, self._live.status
+            self._pair()
             return
         from .live import at_checkpoint
 
         shown = at_checkpoint(run, index, self.losses)
         self.after_title = f"After epoch {shown.status.epoch:,} (replay)"  # first: the panels below name it
         self.after_model, self.status, self.replay_epoch = shown.model, shown.status, shown.status.epoch
+        self._pair()
+
+    # --- runs of the session ----------------------------------------------------------
+
+    def action_runs(self) -> None:
+        """The Runs screen: every run of the session."""
+
+        def overlaid(numbers: frozenset[int]) -> None:
+            self.overlay = numbers
+
+        runs = RunsScreen(self.session.runs, self.run_state, self.overlay, overlaid, ascii=self.ascii)
+        self.push_screen(runs, self._chosen_run)
+
+    def _numbered(self, number: int | None) -> LiveRun | None:
+        runs = self.session.runs
+        return runs[number - 1] if number is not None and 0 < number <= len(runs) else None
+
+    def _chosen_run(self, choice: Choice | None) -> None:
+        """Train a chosen run again (its settings into the fields) or compare it with the current one."""
+        if choice is None or (run := self._numbered(choice.number)) is None:
+            return
+        if choice.action == "rerun":
+            self.query_one(ControlBar).fill(Settings(run.training, run.data, run.seed))
+            self.notify(f"Run {run.number}'s settings and seed are in the fields: Enter trains them again.")
+        elif run is self.run_state:
+            self.compare = None
+        elif self.run_state is None or (run.train.n_inputs, run.train.n_outputs) != (
+            self.run_state.train.n_inputs,
+            self.run_state.train.n_outputs,
+        ):
+            self.notify("Compare runs on data of the same shape (inputs and outputs).", severity="warning")
+        else:
+            self.compare = run.number
+
+    def watch_overlay(self) -> None:
+        """The chart draws the overlaid runs' losses beside the current run's."""
+        shown = [self._numbered(number) for number in sorted(self.overlay)]
+        self.others = tuple(
+            (f"run {run.number}", run.result.losses)
+            for run in shown
+            if run is not None and run is not self.run_state and run.result is not None
+        )
+
+    def watch_compare(self) -> None:
+        self.watch_replay(self.replay)
+
+    def watch_difference(self) -> None:
+        self.watch_replay(self.replay)
+
+    def action_difference(self) -> None:
+        if self.compare is None:
+            self.notify("d shows B − A while two runs are compared (F5, then c).", severity="warning")
+        else:
+            self.difference = not self.difference
+
+    def _pair(self) -> None:
+        """While comparing: Before shows run A at the checkpoint nearest After's epoch, and After
+        run B, or with ``difference`` B − A (networks of the same shape); else Before is the start."""
+        run, other = self.run_state, self._numbered(self.compare)
+        if run is None or other is None or self.after_model is None:
+            if self.before_title != BEFORE_TITLE and run is not None:
+                self.before, self.before_title = run.before, BEFORE_TITLE
+            return
+        epoch = self.replay_epoch if self.replay_epoch is not None else len(self.losses)
+        a, at = other.at_epoch(epoch)
+        self.before_title = f"Run {other.number} (A) · epoch {at:,}"
+        self.before = a
+        if self.difference and a.layer_sizes == self.after_model.layer_sizes:
+            self.after_title = f"B − A: run {run.number} − run {other.number} · epoch {epoch:,}"
+            self.after_model = run.with_parameters(self.after_model.parameters() - a.parameters())
+        else:
+            self.after_title = f"Run {run.number} (B) · epoch {epoch:,}"

@@ -16,6 +16,10 @@ APP_KEYS: list[BindingType] = [
         tooltip="Show or hide the decision boundary or fitted curve",
     ),
     Binding("g", "backprop", "Backprop", tooltip="Show or hide the backprop view: the next training step, worked"),
+    Binding("f5", "runs", "Runs", tooltip="Every run of this session: sort, draw in the chart, compare, train again"),
+    Binding(
+        "d", "difference", "B − A", tooltip="While comparing two runs: After shows B − A, weight by weight", show=False
+    ),
     Binding(
         "right_square_bracket",
         "sample(1)",

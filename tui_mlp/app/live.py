@@ -111,6 +111,7 @@ class LiveRun(Run):
 
     control: TrainControl = field(default_factory=TrainControl)
     feed: ProgressFeed = field(init=False)
+    number: int = 0  # its place in the session (``Session.runs``), from 1
 
     def __post_init__(self) -> None:
         self.feed = ProgressFeed(self.training.epochs)

@@ -3,7 +3,7 @@ run, and the data the panels preview before a run exists."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -49,11 +49,30 @@ def unlike(model: MLP, training: TrainingSpec) -> dict[str, str]:
     return differing
 
 
+SESSION_CHECKPOINT_BYTES = 256 * 2**20  # the runs' checkpoints together; the oldest runs' go first
+RUN_CHECKPOINT_BYTES = 64 * 2**20  # the most one run keeps (``core.history.MAX_BYTES``)
+
+
 @dataclass
 class Session:
-    """The network the person loaded, if any, which the next run starts from."""
+    """The network the person loaded, if any, which the next run starts from, and every
+    run of the session (``runs``, numbered from 1)."""
 
     loaded: Loaded | None = None
+    runs: list[LiveRun] = field(default_factory=list)
+
+    def add(self, run: LiveRun) -> LiveRun:
+        """Keep ``run`` as the session's newest, numbered; the oldest runs' checkpoints go while
+        all of them would take more than SESSION_CHECKPOINT_BYTES (their summaries, curves and
+        final networks stay)."""
+        older = [other for other in self.runs if other.history is not None]
+        while older and sum(other.history.nbytes for other in older if other.history) > (
+            SESSION_CHECKPOINT_BYTES - RUN_CHECKPOINT_BYTES  # room for the new run's own
+        ):
+            older.pop(0).forget_checkpoints()
+        run.number = len(self.runs) + 1
+        self.runs.append(run)
+        return run
 
     def new_run(self, settings: Settings) -> LiveRun:
         """A run of ``settings``, from the loaded network while the settings still describe its
@@ -66,7 +85,7 @@ class Session:
             loaded = None
         run = LiveRun.create(settings.training, settings.data, settings.seed, loaded)
         run.require_memory(networks=APP_NETWORKS, concurrent_scores=True, baseline=APP_BASELINE_BYTES)
-        return run
+        return self.add(run)
 
     def preview(self, spec: DataSpec) -> Data | None:
         """The data ``spec`` names, as the loaded network would see it (None if the fields

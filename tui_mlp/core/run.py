@@ -78,6 +78,7 @@ class Run:
     optimizer: Optimizer | None = field(default=None, repr=False)  # its state: where training stands
     history: History | None = field(default=None, repr=False)  # its checkpoints, once training starts
     _test_losses: list[float] = field(default_factory=list, repr=False)  # at the checkpoints, as computed
+    _test_epochs: list[int] = field(default_factory=list, repr=False)  # theirs, once the checkpoints are gone
 
     @classmethod
     def create(
@@ -136,12 +137,27 @@ class Run:
             raise IndexError(f"no checkpoint {index}")
         return self.with_parameters(self.history.parameters[index])
 
+    def at_epoch(self, epoch: float) -> tuple[MLP, int]:
+        """The network at the checkpoint nearest ``epoch``, and that checkpoint's epoch (without
+        checkpoints: the trained network and the epochs it ran)."""
+        if self.history is not None and len(self.history):
+            index = self.history.nearest(epoch)
+            return self.checkpoint(index), self.history.epochs[index]
+        return self.model.copy(), self.result.epochs_run if self.result is not None else 0
+
+    def forget_checkpoints(self) -> None:
+        """Free the history's parameters (memory for newer runs); the test curve stays."""
+        if self.history is not None:
+            self.test_curve()
+            self._test_epochs = self.history.epochs[: len(self._test_losses)]
+            self.history = None
+
     def test_curve(self) -> tuple[list[int], list[float]]:
         """(epochs, test losses) at the checkpoints kept so far, each computed once; for a loss
         that sums over samples (sse), scaled to the training split's size so the two curves
         compare. Empty without a test split or a history."""
         if self.test is None or self.history is None:
-            return [], []
+            return list(self._test_epochs), list(self._test_losses)
         scale = 1.0 if self.before.loss_function.mean else len(self.train.X) / len(self.test.X)
         with np.errstate(all="ignore"):
             for index in range(len(self._test_losses), len(self.history)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -79,6 +80,7 @@ def plot_losses(
     size: tuple[int, int] | None = None,
     test: Curve | None = None,
     at: int | None = None,
+    others: Sequence[tuple[str, np.ndarray]] = (),
 ) -> None:
     """Configure ``plt`` (the plotext module, or a textual-plotext ``PlotextPlot.plt``)
     to draw loss per epoch; theme is left to the caller. Given the chart's ``size``
@@ -86,7 +88,8 @@ def plot_losses(
     top line (and right edge) to the plot, the title is shortened to fit, and y ticks
     stay at most one to a row. ``test``: (epochs, losses) of the test split at the
     checkpoints, drawn beside the training curve with a legend; ``at``: a checkpoint's
-    epoch, marked by a vertical line (a replay).
+    epoch, marked by a vertical line (a replay); ``others``: other runs' losses, labelled,
+    in colours of their own.
 
     The curves are drawn where the training loss of the same parameters is: the loss
     at x = k is that of the network after k − 1 epochs (the loss before epoch k's update)."""
@@ -107,15 +110,20 @@ def plot_losses(
     if labelled:
         numbers = f"last {format_loss(values[-1])}, lowest {format_loss(values.min())}"
         plt.title(_fitting((f"loss per epoch: {numbers}", numbers), width))
-    labels = {"label": "train"} if test_values.size else {}
+    labels = {"label": "this run" if others else "train"} if test_values.size or others else {}
     plt.plot(epochs.tolist(), values.tolist(), marker=marker, **labels)
     if test_values.size:
         dots = "." if marker == "*" else "·"  # a curve of its own in plain text too
         plt.plot(test_epochs.tolist(), test_values.tolist(), marker=dots, label="test")
         values = np.concatenate([values, test_values])  # the y axis spans both
+    for label, losses_of_other in others:
+        other_epochs, other_values = plot_points(losses_of_other, log=log)
+        plt.plot(other_epochs.tolist(), other_values.tolist(), marker=marker, label=label)
+        values = np.concatenate([values, other_values])
+        epochs = np.concatenate([epochs, other_epochs[-1:]])  # the x axis spans the longest
     if at is not None:
         plt.vertical_line(at + 1)
-    last = int(epochs[-1])
+    last = int(epochs.max())
     ticks = sorted({int(t) for t in np.linspace(int(epochs[0]), last, 5).round()})
     plt.xticks(ticks, [f"{t:,}" for t in ticks])
     rows = None if height is None else height - (5 if labelled else 2)  # frame, tick labels (title, axis labels)

@@ -33,6 +33,7 @@ class BoundaryView(Widget):
     data: reactive[tuple[Dataset, Dataset | None] | None] = reactive(None, always_update=True)
     focused: reactive[tuple[str, int, int] | None] = reactive(None)
     after_title: reactive[str] = reactive(AFTER_TITLE)  # what the After panel is called (a replay: its epoch)
+    before_title: reactive[str] = reactive(BEFORE_TITLE)  # and the Before panel (a comparison: its run)
 
     def __init__(self, *, ascii: bool = False, id: str) -> None:
         super().__init__(id=id)
@@ -83,7 +84,7 @@ class BoundaryView(Widget):
             assert self.focused is not None and self.model is not None
             from tui_mlp.render.graph import node_label
 
-            panel = BEFORE_TITLE if self.focused[0] == "before" else self.after_title
+            panel = self.before_title if self.focused[0] == "before" else self.after_title
             names = self.data[0].names if self.data else None
             self.border_title = f"{node_label(self.model.layer_sizes, *node, names)} activation · {panel}"
 
@@ -91,6 +92,9 @@ class BoundaryView(Widget):
         self.watch_focused()
 
     def watch_after_title(self) -> None:
+        self.watch_focused()
+
+    def watch_before_title(self) -> None:
         self.watch_focused()
 
     def render(self) -> RenderableType:

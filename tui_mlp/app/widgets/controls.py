@@ -257,6 +257,22 @@ class ControlBar(Vertical):
         self.set_value("activation", loaded.model.activation)
         self.set_value("dtype", loaded_dtype(loaded.model.dtype.name, self.value("dtype")))
 
+    def fill(self, settings: Settings) -> None:
+        """Put ``settings`` in the fields (a run to train again); its data only where the dataset
+        field offers it (a built-in dataset, or the table the app opened with)."""
+        for name, spec in FIELDS.items():
+            part = getattr(settings, spec.part) if spec.part else settings
+            value = getattr(part, spec.attribute)
+            if name == "dataset":
+                data = settings.data
+                choice = Table(data.csv_file, data.targets) if data.csv_file else data.dataset
+                if any(option == choice for _, option in self._choices("dataset")):
+                    self.set_value(name, choice)
+            elif name in SELECTS:
+                self.set_value(name, value)
+            else:
+                self.set_value(name, _text(value))
+
     def data_spec(self, noise: float | None = None, samples: int | None = None) -> DataSpec:
         """The data the dataset field names (with ``noise`` and ``samples`` for generated ones); the
         image shape given with the settings goes with their own data only."""

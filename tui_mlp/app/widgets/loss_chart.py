@@ -20,6 +20,7 @@ class LossChart(Widget):
 
     losses: var[np.ndarray | tuple[()]] = var((), always_update=True)  # (): none yet
     test: var[tuple[list[int], list[float]] | None] = var(None)
+    others: var[tuple[tuple[str, np.ndarray], ...]] = var(())  # other runs' losses, labelled
     at: var[int | None] = var(None)
     log: reactive[bool] = reactive(False)
 
@@ -54,7 +55,8 @@ class LossChart(Widget):
 
         self.plt.clear_figure()
         size = (self.content_size.width, self.content_size.height)
-        plot_losses(self.plt, self.losses, log=self.log, marker=self.marker, size=size, test=self.test, at=self.at)
+        shown = dict(test=self.test, at=self.at, others=self.others)
+        plot_losses(self.plt, self.losses, log=self.log, marker=self.marker, size=size, **shown)
         self._plot.refresh()
 
     def watch_losses(self) -> None:
@@ -67,6 +69,9 @@ class LossChart(Widget):
         self.replot()
 
     def watch_at(self) -> None:
+        self.replot()
+
+    def watch_others(self) -> None:
         self.replot()
 
     def on_resize(self) -> None:

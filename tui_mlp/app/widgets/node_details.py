@@ -152,6 +152,7 @@ class NodeDetails(VerticalScroll):
     focused: var[tuple[str, int, int] | None] = var(None)
     equations: var[RenderableType | None] = var(None)  # the backprop view's neuron, worked out
     after_title: var[str] = var(AFTER_TITLE)  # what the After panel is called (a replay: its epoch)
+    before_title: var[str] = var(BEFORE_TITLE)  # and the Before panel (a comparison: its run)
     sample: var[int] = var(0)  # the chosen training sample (from 0)
 
     def __init__(self, *, id: str) -> None:
@@ -204,7 +205,7 @@ class NodeDetails(VerticalScroll):
         if model is None or self.focused is None or self.data is None:
             return
         panel, layer, index = self.focused
-        where = BEFORE_TITLE if panel == "before" else self.after_title
+        where = self.before_title if panel == "before" else self.after_title
         self.border_title = f"Node · {where}"
         title = self.query_one("#title", Static)
         title.update(node_title(model, layer, index, self.data[0]))

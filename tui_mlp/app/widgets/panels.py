@@ -47,6 +47,7 @@ class Panels(Horizontal):
     sample: var[int] = var(0)  # the chosen training sample, which the backprop view steps on
     backprop: var[bool] = var(False)
     after_title: var[str] = var(AFTER_TITLE)  # a replay names the epoch After shows
+    before_title: var[str] = var(BEFORE_TITLE)  # a comparison names the run Before shows
 
     def __init__(self, *, ascii: bool, id: str) -> None:
         super().__init__(id=id)
@@ -60,7 +61,9 @@ class Panels(Horizontal):
         after = NetworkView(AFTER_TITLE, empty="Not trained yet.", ascii=self.ascii, id="after")
         yield after.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.after)
         boundary = BoundaryView(ascii=self.ascii, id="boundary")
-        yield boundary.data_bind(Panels.before, Panels.after, Panels.data, Panels.focused, Panels.after_title)
+        yield boundary.data_bind(
+            Panels.before, Panels.after, Panels.data, Panels.focused, Panels.after_title, Panels.before_title
+        )
 
     @property
     def pictured(self) -> bool:
@@ -110,6 +113,9 @@ class Panels(Horizontal):
 
     def watch_show_boundary(self) -> None:
         self._place_boundary()
+
+    def watch_before_title(self, title: str) -> None:
+        self.query_one("#before", NetworkView).border_title = title
 
     def watch_after_title(self, title: str) -> None:
         self.query_one("#after", NetworkView).border_title = title  # (the boundary follows by its binding)
