@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from textual.widgets import Input
+
 from tui_mlp.core.specs import DataSpec, Settings, TrainingSpec
 
 from .app import MLPApp
@@ -30,7 +32,8 @@ async def _settle(app: MLPApp, pilot) -> None:
 
 async def main() -> None:
     """Start, training (paused mid-run), trained, a focused node, help, the backprop view, a 2-D
-    boundary, digits' hidden units as images (and sample 12 in the Node pane)."""
+    boundary, a replay, the Runs screen and two runs compared, digits' hidden units as images
+    (and sample 12 in the Node pane)."""
     OUT.mkdir(exist_ok=True)
     app = MLPApp(Settings(TrainingSpec(hidden=(8, 4), epochs=3_000_000), seed=0))
     async with app.run_test(size=SIZE) as pilot:
@@ -75,6 +78,16 @@ async def main() -> None:
         await _shoot(app, "boundary")
         await pilot.press("right", "down", "down")
         await _shoot(app, "boundary-node")
+        await pilot.press(*["less_than_sign"] * 8)  # back to a fifth of the epochs
+        await _shoot(app, "replay")
+        await pilot.press("right_curly_bracket")
+        app.query_one("#seed", Input).value = "1"
+        await pilot.press("f4", "enter")  # a second run, from another seed
+        await _settle(app, pilot)
+        await pilot.press("f5", "space")  # run 1's loss in the chart too
+        await _shoot(app, "runs")
+        await pilot.press("c", "f3", "d")  # run 1 (A) and run 2 (B), then B - A
+        await _shoot(app, "compare")
     app = MLPApp(Settings(TrainingSpec(hidden=(32,)), DataSpec("digits"), seed=0))
     async with app.run_test(size=(160, 50)) as pilot:  # wide enough for the images beside the networks
         await pilot.press("enter")

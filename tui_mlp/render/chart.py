@@ -110,12 +110,12 @@ def plot_losses(
     if labelled:
         numbers = f"last {format_loss(values[-1])}, lowest {format_loss(values.min())}"
         plt.title(_fitting((f"loss per epoch: {numbers}", numbers), width))
+    if test_values.size:  # points where measured, under the training curve: the two often meet
+        dots = "." if marker == "*" else "·"  # a mark of its own in plain text too
+        plt.scatter(test_epochs.tolist(), test_values.tolist(), marker=dots, label="test")
     labels = {"label": "this run" if others else "train"} if test_values.size or others else {}
     plt.plot(epochs.tolist(), values.tolist(), marker=marker, **labels)
-    if test_values.size:
-        dots = "." if marker == "*" else "·"  # a curve of its own in plain text too
-        plt.plot(test_epochs.tolist(), test_values.tolist(), marker=dots, label="test")
-        values = np.concatenate([values, test_values])  # the y axis spans both
+    values = np.concatenate([values, test_values])  # the y axis spans both
     for label, losses_of_other in others:
         other_epochs, other_values = plot_points(losses_of_other, log=log)
         plt.plot(other_epochs.tolist(), other_values.tolist(), marker=marker, label=label)
