@@ -205,7 +205,8 @@ class NodeDetails(VerticalScroll):
         if model is None or self.focused is None or self.data is None:
             return
         panel, layer, index = self.focused
-        where = self.before_title if panel == "before" else self.after_title
+        where = (self.before_title if panel == "before" else self.after_title).split(" · ")[0]
+        where = where.removesuffix(" (replay)")  # the panel's own title says it: the pane is narrow
         self.border_title = f"Node · {where}"
         title = self.query_one("#title", Static)
         title.update(node_title(model, layer, index, self.data[0]))
