@@ -245,6 +245,35 @@ def sample_lines() -> None:
                 print_delays(f"of the sample keys over {name}, {when}", delays)
 
 
+async def replay_delays(data: DataSpec, hidden: tuple[int, ...], epochs: int) -> dict[str, float]:
+    """Worst delay of the replay keys (After, the Node pane, the boundary, the status line and the
+    chart move to another checkpoint) after a run of ``epochs``, idle, at 160×50."""
+    app = MLPApp(Settings(TrainingSpec(hidden=hidden, epochs=epochs), data, seed=0))
+    worst: dict[str, float] = {}
+    async with app.run_test(size=BACKPROP_SIZE) as pilot:
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.press("f3", "right")  # a hidden neuron in the Node pane
+        probe = lambda: app.replay  # noqa: E731
+        keys = ("comma", "again comma", "full_stop", "less_than_sign", "greater_than_sign")
+        await press_rounds(app, dict.fromkeys(keys, probe), worst)
+    return worst
+
+
+def replay_lines() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        subjects = {
+            "seed 4-5-2 (10,000 epochs, 256 checkpoints)": (DataSpec("seed"), (5,), 10_000),
+            "784-256-10 (300 epochs, 41 checkpoints)": (
+                DataSpec(csv_file=str(wide_table(Path(folder))), targets=("digit",)),
+                (256,),
+                300,
+            ),
+        }
+        for name, (data, hidden, epochs) in subjects.items():
+            print_delays(f"of the replay keys over {name}, at 160x50", asyncio.run(replay_delays(data, hidden, epochs)))
+
+
 def print_delays(what: str, delays: dict[str, float]) -> None:
     """The worst key's delay against the goal, then every key's."""
     key = max(delays, key=delays.__getitem__)
@@ -261,6 +290,9 @@ def main() -> None:
         return
     if sys.argv[1:] == ["--samples"]:  # only the sample browser's keys
         sample_lines()
+        return
+    if sys.argv[1:] == ["--replay"]:  # only the replay keys
+        replay_lines()
         return
     alone = statistics.median(headless_seconds() for _ in range(REPEATS))
     inside = statistics.median(asyncio.run(in_app_seconds()) for _ in range(REPEATS))
@@ -279,6 +311,7 @@ def main() -> None:
     key_lines()
     backprop_lines()
     sample_lines()
+    replay_lines()
 
 
 def key_lines() -> None:

@@ -112,6 +112,7 @@ class LiveRun(Run):
     control: TrainControl = field(default_factory=TrainControl)
     feed: ProgressFeed = field(init=False)
     number: int = 0  # its place in the session (``Session.runs``), from 1
+    replayed: dict[int, RunStatus] = field(default_factory=dict, repr=False)  # status line by checkpoint
 
     def __post_init__(self) -> None:
         self.feed = ProgressFeed(self.training.epochs)
@@ -120,6 +121,12 @@ class LiveRun(Run):
     def in_progress(self) -> bool:
         """Whether it is still training (possibly paused)."""
         return self.result is None
+
+    @property
+    def full_batch(self) -> bool:
+        """Whether each epoch is one step on every training sample (its loss: the network's)."""
+        size = self.training.batch_size
+        return size is None or size >= len(self.train.X)
 
     def cancel(self) -> None:
         """Stop the worker soon (also if it has not started training yet)."""
@@ -147,15 +154,22 @@ def shown(run: LiveRun, parameters: np.ndarray, losses: np.ndarray, status: RunS
 REPLAY_STATE = "replay (} returns to live)"
 
 
-def at_checkpoint(run: Run, index: int, losses: np.ndarray | tuple[()]) -> Shown:
+def at_checkpoint(run: LiveRun, index: int, losses: np.ndarray | tuple[()]) -> Shown:
     """What a replay of ``run`` at its checkpoint ``index`` shows: that network, its loss on the
-    training data and its scores, with the ``losses`` of the whole run so far."""
+    training data and its scores (worked out once a checkpoint), with the ``losses`` so far."""
     assert run.history is not None
-    status = RunStatus(run.origin, run.training.epochs, REPLAY_STATE, run.history.epochs[index], timed=False)
-    found = shown(run, run.history.parameters[index], losses, status)
-    with np.errstate(all="ignore"):
-        loss = found.model.loss(run.train.X, run.train.y)
-    return replace(found, status=replace(found.status, loss=loss))
+    model = run.checkpoint(index)
+    if (status := run.replayed.get(index)) is None:
+        epoch = run.history.epochs[index]
+        if run.full_batch and epoch < len(losses):
+            loss = float(losses[epoch])  # the loss training computed on these very parameters
+        else:
+            with np.errstate(all="ignore"):
+                loss = model.loss(run.train.X, run.train.y)
+        scores = " · ".join(format_scores(run.scores(model), short=True))
+        status = RunStatus(run.origin, run.training.epochs, REPLAY_STATE, epoch, loss, scores=scores, timed=False)
+        run.replayed[index] = status
+    return Shown(model, np.asarray(losses), status)
 
 
 def ended(run: Run, parameters: np.ndarray) -> Shown:

@@ -14,19 +14,20 @@ from .ascii import to_ascii
 from .text import fitting
 
 MAX_POINTS = 2000  # points handed to plotext; longer histories keep their min/max envelope
+POINTS_PER_COLUMN = 4  # a column holds 2 braille dots across, each a stretch's min and max: more draws nothing
 NO_TRAINING = "no training yet: the loss chart appears once training starts"
 
 
-def plot_points(losses: np.ndarray, *, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def plot_points(losses: np.ndarray, *, log: bool = False, most: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """(epochs, losses) to draw: epochs count from 1; non-finite (and, on a log scale,
-    non-positive) values are skipped; long histories are downsampled to the first,
-    the last and each stretch's minimum and maximum, never truncated."""
+    non-positive) values are skipped; histories longer than ``most`` are downsampled to the
+    first, the last and each stretch's minimum and maximum, never truncated."""
     values = np.asarray(losses, dtype=np.float64).ravel()
     epochs = np.arange(1, values.size + 1)
     keep = np.isfinite(values) & ((values > 0) if log else True)
     epochs, values = epochs[keep], values[keep]
-    if values.size > MAX_POINTS:
-        index = _envelope(values, MAX_POINTS // 2)
+    if values.size > most:
+        index = _envelope(values, most // 2)
         epochs, values = epochs[index], values[index]
     return epochs, values
 
@@ -94,9 +95,10 @@ def plot_losses(
     The curves are drawn where the training loss of the same parameters is: the loss
     at x = k is that of the network after k − 1 epochs (the loss before epoch k's update)."""
     plt.clear_data()
-    epochs, values = plot_points(losses, log=log)
-    test_epochs, test_values = _test_points(test, log=log)
     width, height = size or (None, None)
+    most = MAX_POINTS if width is None else min(MAX_POINTS, POINTS_PER_COLUMN * width)
+    epochs, values = plot_points(losses, log=log, most=most)
+    test_epochs, test_values = _test_points(test, log=log)
     labelled = height is None or height >= LABELLED_HEIGHT
     framed = labelled or not values.size  # the whole frame, but a short plot takes its top line (and right side)
     plt.xaxes(True, framed)
@@ -117,7 +119,7 @@ def plot_losses(
     plt.plot(epochs.tolist(), values.tolist(), marker=marker, **labels)
     values = np.concatenate([values, test_values])  # the y axis spans both
     for label, losses_of_other in others:
-        other_epochs, other_values = plot_points(losses_of_other, log=log)
+        other_epochs, other_values = plot_points(losses_of_other, log=log, most=most)
         plt.plot(other_epochs.tolist(), other_values.tolist(), marker=marker, label=label)
         values = np.concatenate([values, other_values])
         epochs = np.concatenate([epochs, other_epochs[-1:]])  # the x axis spans the longest
