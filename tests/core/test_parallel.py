@@ -119,7 +119,7 @@ def test_default_blocks_give_the_unsplit_numbers(monkeypatch):
     train(whole, X, y, 5, 1e-3)
     np.testing.assert_array_equal(split.parameters(), whole.parameters())
     job = parallel._Job(np.negative, (np.empty((2048, 64), order="F"),))
-    assert (job.by_columns, job.step, job.blocks) == (True, 16, 4)
+    assert (job.by_columns, job.step, job.left) == (True, 16, 4)
 
 
 def exp(x: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
@@ -138,3 +138,20 @@ def test_workers_compute_under_the_callers_error_settings(monkeypatch):
     np.testing.assert_array_equal(out, np.inf)
     with np.errstate(over="raise"), pytest.raises(FloatingPointError, match="overflow"):
         parallel.in_blocks(exp, huge, out, out)
+
+
+def test_an_error_in_a_block_is_raised_by_the_call(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ELEMENTS", 1)
+    monkeypatch.setattr(parallel, "BLOCK_BYTES", 1)
+
+    def fails_on_a_block(x: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+        if (x == 5.0).any():
+            raise ValueError("block 5")
+        np.negative(x, out=out)
+
+    values = np.tile(np.arange(40.0), (3, 1)).copy(order="F")  # column j holds j
+    with pytest.raises(ValueError, match="block 5"):
+        parallel.in_blocks(fails_on_a_block, values, np.empty_like(values), values)
+    out = np.empty_like(values)  # the blocks and the workers are free for the next call
+    parallel.in_blocks(fails_on_a_block, values[:, 6:], out[:, 6:], values[:, 6:])
+    np.testing.assert_array_equal(out[:, 6:], -values[:, 6:])

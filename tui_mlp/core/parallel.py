@@ -20,6 +20,7 @@ daemon threads never keep the process from exiting. A forked child starts afresh
 
 from __future__ import annotations
 
+import operator
 import os
 import queue
 import threading
@@ -46,12 +47,10 @@ def in_blocks(
         function(x, out, tmp)
         return
     job = _Job(function, (x, out, tmp))
-    helpers = min(len(_pool()), job.blocks - 1)
-    for _ in range(helpers):
+    for _ in range(min(len(_pool()), job.left - 1)):
         _tasks.put(job)
-    job.work()  # the calling thread takes blocks too
-    for _ in range(helpers):
-        job.done.acquire()
+    job.work()  # the calling thread takes blocks too,
+    job.finished.wait()  # then waits for the blocks workers took (not for workers that took none)
     if job.error is not None:
         raise job.error
 
@@ -64,41 +63,40 @@ class _Job:
         self.function, self.arrays = function, arrays
         self.by_columns = first.ndim == 2 and first.flags.f_contiguous and not first.flags.c_contiguous
         lines = first.shape[1] if self.by_columns else first.shape[0]
-        line_bytes = first.nbytes // max(lines, 1)
-        self.step = max(1, BLOCK_BYTES // max(line_bytes, 1))
-        self.blocks = -(-lines // self.step)
+        self.step = max(1, BLOCK_BYTES * lines // max(first.nbytes, 1))  # lines a block
         self.starts = iter(range(0, lines, self.step))
+        self.left = len(range(0, lines, self.step))  # blocks not done yet
         self.lock = threading.Lock()
-        self.done = threading.Semaphore(0)  # released once by each worker that took the job
+        self.finished = threading.Event()  # set when no block is left
         self.error: BaseException | None = None
         self.errstate = np.geterr()  # workers compute under the caller's floating-point error settings
 
     def work(self) -> None:
-        """Run ``function`` on blocks until none is left (the first error stops the job)."""
-        step = self.step
-        try:
-            while True:
-                with self.lock:
-                    start = next(self.starts, None)
-                if start is None:
-                    return
-                block = slice(start, start + step)
-                if self.by_columns:
-                    self.function(*(array[:, block] for array in self.arrays))
-                else:
-                    self.function(*(array[block] for array in self.arrays))
-        except BaseException as error:
-            self.error = self.error or error
+        """Run ``function`` on blocks until none is left to take (an error drops those not taken)."""
+        step, by_columns, arrays = self.step, self.by_columns, self.arrays
+        while True:
             with self.lock:
-                self.starts = iter(())
+                start = next(self.starts, None)
+            if start is None:
+                return
+            block = slice(start, start + step)
+            done = 1
+            try:
+                self.function(*(array[:, block] if by_columns else array[block] for array in arrays))
+            except BaseException as error:
+                with self.lock:
+                    self.error = self.error or error
+                    done += operator.length_hint(self.starts)
+                    self.starts = iter(())
+            with self.lock:
+                self.left -= done
+                if not self.left:
+                    self.finished.set()
 
     def help(self) -> None:
-        """``work`` in a worker thread, then say so."""
-        try:
-            np.seterr(**self.errstate)
-            self.work()
-        finally:
-            self.done.release()
+        """``work`` in a worker thread, under the caller's error settings."""
+        np.seterr(**self.errstate)
+        self.work()
 
 
 _tasks: queue.SimpleQueue[_Job] = queue.SimpleQueue()
