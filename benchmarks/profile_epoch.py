@@ -18,6 +18,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import tui_mlp.core  # noqa: F401  (before NumPy, as the app and the CLI do: it sets OpenBLAS's thread timeout)
+
+# isort: split
 import numpy as np
 
 from tui_mlp.core import mlp as mlp_module
