@@ -100,26 +100,26 @@ def test_small_batches_make_no_blocks(monkeypatch):
     losses = MLP([4, 5, 2], seed=0).fit(data.X, data.y, 10_000, 0.1)
     assert f"{losses[-1]:.6f}" == "0.003145"
     assert ran == []
-    # the threshold: a 1,024 × 64 hidden layer (65,536 numbers) is split, 1,023 × 64 is not
+    # the threshold: an 8,192 × 64 hidden layer (524,288 numbers) is split, 8,191 × 64 is not
     model = MLP([3, 64, 1], seed=0)
-    model.forward(np.zeros((1023, 3)))
+    model.forward(np.zeros((8191, 3)))
     assert ran == []
-    model.forward(np.zeros((1024, 3)))
-    assert [arrays[0].shape for _, arrays in ran] == [(1024, 64)]
+    model.forward(np.zeros((8192, 3)))
+    assert [arrays[0].shape for _, arrays in ran] == [(8192, 64)]
 
 
 def test_default_blocks_give_the_unsplit_numbers(monkeypatch):
-    """At the shipped settings: a 2,048 × 64 layer is four blocks of 16 columns (256 KiB)."""
+    """At the shipped settings: an 8,192 × 64 layer is 16 blocks of 4 columns (256 KiB)."""
     rng = np.random.default_rng(1)
-    X, y = rng.standard_normal((2048, 10)), rng.random((2048, 3))
+    X, y = rng.standard_normal((8192, 10)), rng.random((8192, 3))
     split = MLP([10, 64, 3], seed=1)
     train(split, X, y, 5, 1e-3)
     monkeypatch.setattr(parallel, "MIN_ELEMENTS", 1 << 62)
     whole = MLP([10, 64, 3], seed=1)
     train(whole, X, y, 5, 1e-3)
     np.testing.assert_array_equal(split.parameters(), whole.parameters())
-    job = parallel._Job(np.negative, (np.empty((2048, 64), order="F"),))
-    assert (job.by_columns, job.step, job.left) == (True, 16, 4)
+    job = parallel._Job(np.negative, (np.empty((8192, 64), order="F"),))
+    assert (job.by_columns, job.step, job.left) == (True, 4, 16)
 
 
 def exp(x: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:

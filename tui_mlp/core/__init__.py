@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 # OpenBLAS, NumPy's usual BLAS, keeps its threads spinning for about 0.1 s after every matmul:
 # in a training loop they never rest and hold the cores that the activations' blocks
-# (core.parallel) and the app's UI thread would use. 2^16 cycles (~25 µs) of spinning, then
-# sleep. OpenBLAS reads this when NumPy loads it, so it counts only if NumPy is not loaded
-# yet (it is not when ``tui-mlp`` or the app start); a value already set is kept.
+# (core.parallel) and the app's UI thread would use. 2^20 cycles (~0.4 ms) of spinning, then
+# sleep: through the short gaps between a small network's matmuls, not through a big one's.
+# OpenBLAS reads this when NumPy loads it, so it counts only if NumPy is not loaded yet (it
+# is not when ``tui-mlp`` or the app start); a value already set is kept.
 if "numpy" not in sys.modules:
-    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "16")
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "20")
 
 if TYPE_CHECKING:
     from .mlp import MLP
