@@ -18,10 +18,14 @@ Run: .venv/bin/python benchmarks/bench_train.py
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
 
+import tui_mlp.core  # noqa: F401  (before NumPy, as the app and the CLI do: it sets OpenBLAS's thread timeout)
+
+# isort: split
 import numpy as np
 
 from tui_mlp.core import MLP
@@ -160,6 +164,7 @@ def trace_time() -> None:
 
 
 if __name__ == "__main__":
+    print(f"OPENBLAS_THREAD_TIMEOUT={os.environ.get('OPENBLAS_THREAD_TIMEOUT', 'unset')}")
     seed_network_ratios()
     big_layer_fractions()
     digits_shaped_ratios()

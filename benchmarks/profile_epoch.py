@@ -18,6 +18,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import tui_mlp.core  # noqa: F401  (before NumPy, as the app and the CLI do: it sets OpenBLAS's thread timeout)
+
+# isort: split
 import numpy as np
 
 from tui_mlp.core import mlp as mlp_module
@@ -47,23 +50,22 @@ class Clock:
 
 def instrumented(model: MLP, trainer: Trainer, clock: Clock) -> Callable[[], None]:
     """Wrap the model's and trainer's pieces in ``clock``'s timers; returns an undo."""
-    saved = (mlp_module.np, model._functions, model._loss, model._hidden, model._output)
+    saved = (mlp_module.np, mlp_module.in_blocks, model._loss)
     mlp_module.np = types.SimpleNamespace(**{**vars(np), "matmul": clock.timed("matmul", np.matmul)})
-
-    def wrap(f: Any) -> Any:
-        return replace(
-            f, forward=clock.timed("activation", f.forward), derivative=clock.timed("derivative", f.derivative)
-        )
-
-    model._hidden, model._output = wrap(model._hidden), wrap(model._output)
-    model._functions = (model._hidden,) * (model.n_layers - 1) + (model._output,)
+    # the activations run through in_blocks (on big batches block by block, in several threads):
+    # timed around the whole call, by the function it runs
+    forwards = {f.forward for f in model.activation_functions}
+    timers = {phase: clock.timed(phase, saved[1]) for phase in ("activation", "derivative")}
+    mlp_module.in_blocks = lambda function, *arrays, **how: timers[
+        "activation" if function in forwards else "derivative"
+    ](function, *arrays, **how)
     model._loss = replace(model._loss, function=clock.timed("loss", model._loss.function))
     change, finite, restore_params = trainer.optimizer.change, trainer.finite, trainer.params
     trainer.optimizer.change = clock.timed("update", change)
     trainer.finite = clock.timed("update", finite)
 
     def undo() -> None:
-        mlp_module.np, model._functions, model._loss, model._hidden, model._output = saved
+        mlp_module.np, mlp_module.in_blocks, model._loss = saved
         del trainer.optimizer.change, trainer.finite
         assert trainer.params is restore_params
 

@@ -6,8 +6,19 @@ the app can draw its first screen before NumPy is loaded."""
 
 from __future__ import annotations
 
+import os
+import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+# OpenBLAS, NumPy's usual BLAS, keeps its threads spinning for about 0.1 s after every matmul:
+# in a training loop they never rest and hold the cores that the activations' blocks
+# (core.parallel) and the app's UI thread would use. 2^20 cycles (~0.4 ms) of spinning, then
+# sleep: through the short gaps between a small network's matmuls, not through a big one's.
+# OpenBLAS reads this when NumPy loads it, so it counts only if NumPy is not loaded yet (it
+# is not when ``tui-mlp`` or the app start); a value already set is kept.
+if "numpy" not in sys.modules:
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "20")
 
 if TYPE_CHECKING:
     from .mlp import MLP

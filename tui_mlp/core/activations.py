@@ -106,11 +106,13 @@ def formula(function: Callable[..., object]) -> str:
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation ``f`` (``forward(z, out, tmp)``) and its ``derivative(a, delta, tmp)``."""
+    """An activation ``f`` (``forward(z, out, tmp)``) and its ``derivative(a, delta, tmp)``.
+    ``elementwise``: each number is computed from its own z alone (softmax's are not)."""
 
     name: str
     forward: Function
     derivative: Function
+    elementwise: bool = True
 
     @property
     def formulas(self) -> tuple[str, str]:
@@ -127,7 +129,7 @@ class Activation:
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    name: Activation(name, forward, derivative)
+    name: Activation(name, forward, derivative, elementwise=name != "softmax")
     for name, forward, derivative in (
         ("sigmoid", sigmoid, sigmoid_derivative),
         ("tanh", tanh, tanh_derivative),

@@ -17,6 +17,10 @@ parameter and the arrays a caller holds are the ones the model uses. The
 buffer, the passes' buffers and the optimizer's state share one dtype:
 float64 (the default, the seed script's numbers bit for bit) or float32
 (half the memory and about twice the matmul speed, with ~7 significant digits).
+
+The passes hand each activation and derivative to ``in_blocks`` (``core.parallel``):
+for a big batch it runs the function block by block on every core, for a small one it
+simply calls it; the numbers are the same either way, to the bit.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from .activations import Activation, get_activation
 from .choices import DEFAULT_ACTIVATION, DEFAULT_DTYPE, DTYPES, MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMETERS
 from .losses import Loss, get_loss
 from .optimizers import Optimizer
+from .parallel import in_blocks
 from .trace import LayerTrace, Trace
 from .trainer import train
 
@@ -181,7 +186,7 @@ class MLP:
         a1, a, z, tmp = buffers.a1, buffers.a, buffers.z, buffers.tmp
         for l, (Wb, f) in enumerate(zip(self._stacked, self._functions)):
             np.matmul(a1[l], Wb, out=z[l])  # z[l] = [a[l] 1]·[W[l]; b[l]] = a[l]·W[l] + b[l]
-            f.forward(z[l], a[l + 1], tmp[l])  # a[l+1] = f(z[l])
+            in_blocks(f.forward, z[l], a[l + 1], tmp[l], split=f.elementwise)  # a[l+1] = f(z[l])
 
     def batch_loss(self, buffers: Buffers) -> float:
         """L(a[L], y) after ``forward_pass``; its gradient ∂L/∂a[L] (∂L/∂z[L−1] for
@@ -192,13 +197,14 @@ class MLP:
         """δ[l] = ∂L/∂z[l], ∂L/∂W[l] = a[l]ᵀ·δ[l] and ∂L/∂b[l] = Σ δ[l], from the last layer back,
         after ``batch_loss``: the gradient lands in ``buffers.grad``."""
         a1, a, delta, tmp, last = buffers.a1, buffers.a, buffers.delta, buffers.tmp, self.n_layers - 1
-        if not self._loss.from_logits:
-            self._output.derivative(a[-1], delta[last], tmp[last])  # δ[L−1] = ∂L/∂a[L] · f′(z[L−1])
+        output, hidden = self._output, self._hidden
+        if not self._loss.from_logits:  # δ[L−1] = ∂L/∂a[L] · f′(z[L−1])
+            in_blocks(output.derivative, a[-1], delta[last], tmp[last], split=output.elementwise)
         for l in range(last, -1, -1):
             np.matmul(a1[l].T, delta[l], out=buffers.grad_stacked[l])  # [∂L/∂W[l]; ∂L/∂b[l]] = [a[l] 1]ᵀ·δ[l]
-            if l > 0:
+            if l > 0:  # δ[l−1] = (δ[l]·W[l]ᵀ) · f′(z[l−1])
                 np.matmul(delta[l], self._weights[l].T, out=delta[l - 1])
-                self._hidden.derivative(a[l], delta[l - 1], tmp[l - 1])  # δ[l−1] = (δ[l]·W[l]ᵀ) · f′(z[l−1])
+                in_blocks(hidden.derivative, a[l], delta[l - 1], tmp[l - 1], split=hidden.elementwise)
 
     def _run(self, X: np.ndarray, y: np.ndarray | None = None, *, keep_z: bool = False) -> Buffers:
         """Buffers holding X (and y) after a forward pass."""
