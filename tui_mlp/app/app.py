@@ -410,7 +410,6 @@ class MLPApp(AsciiCapableApp):
         self._move_replay(lambda epochs, at, live: cursor.step(epochs, at, by, live))
 
     def action_replay_jump(self, direction: int) -> None:
-        assert self.run_state is not None or not self._checkpoints()
         span = self.run_state.training.epochs if self.run_state is not None else 0
         self._move_replay(lambda epochs, at, live: cursor.jump(epochs, at, direction * cursor.JUMP * span, live))
 
