@@ -57,6 +57,45 @@ async def _bad_input(pilot: Pilot) -> None:
     await _steady_cursor(pilot)
 
 
+async def _replay(pilot: Pilot) -> None:
+    """A finished moons run replayed at a checkpoint three jumps back from the end."""
+    await _train(pilot)
+    await pilot.press("f3", "less_than_sign", "less_than_sign", "less_than_sign")
+    await _steady_cursor(pilot)
+
+
+async def _runs(pilot: Pilot) -> None:
+    """Two moons runs (seeds 0 and 1) in the Runs screen, run 1 drawn in the chart too."""
+    await _train(pilot)
+    pilot.app.query_one("#seed", Input).value = "1"
+    await pilot.press("f4")
+    await _train(pilot)
+    await pilot.press("f5", "space")
+    await _steady_cursor(pilot)
+
+
+async def _compare(pilot: Pilot) -> None:
+    """Run 1 (A) against run 2 (B), then B − A."""
+    await _runs(pilot)
+    await pilot.press("c", "f3", "d")
+    await _steady_cursor(pilot)
+
+
+def test_replay(snap_compare) -> None:
+    app = steady_app(dataset="moons", hidden="4", epochs=300)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_replay)
+
+
+def test_runs_screen(snap_compare) -> None:
+    app = steady_app(dataset="moons", hidden="4", epochs=300)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_runs)
+
+
+def test_two_runs_compared(snap_compare) -> None:
+    app = steady_app(dataset="moons", hidden="4", epochs=300)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_compare)
+
+
 def test_start_screen(snap_compare) -> None:
     assert snap_compare(steady_app(), terminal_size=SIZE)
 

@@ -475,7 +475,9 @@ class MLPApp(AsciiCapableApp):
         def overlaid(numbers: frozenset[int]) -> None:
             self.overlay = numbers
 
-        runs = RunsScreen(self.session.runs, self.run_state, self.overlay, overlaid, ascii=self.ascii)
+        runs = RunsScreen(
+            self.session.runs, self.run_state, self.overlay, overlaid, ascii=self.ascii, timing=self.timing
+        )
         self.push_screen(runs, self._chosen_run)
 
     def _numbered(self, number: int | None) -> LiveRun | None:

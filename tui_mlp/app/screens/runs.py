@@ -40,8 +40,8 @@ class Choice:
     number: int
 
 
-def row(run: LiveRun, current: bool, overlaid: bool, ascii: bool) -> tuple[list[str], list[Any]]:
-    """A run's cells as shown, and the values they sort by."""
+def row(run: LiveRun, current: bool, overlaid: bool, ascii: bool, timing: bool) -> tuple[list[str], list[Any]]:
+    """A run's cells as shown, and the values they sort by (``timing`` False: no time, for snapshots)."""
     from tui_mlp.core.metrics import format_loss
 
     training, model = run.training, run.before
@@ -49,7 +49,7 @@ def row(run: LiveRun, current: bool, overlaid: bool, ascii: bool) -> tuple[list[
     scores = dict(run.scores()) if result is not None else {}
     train_acc, test_acc = scores.get("train accuracy", math.nan), scores.get("test accuracy", math.nan)
     epochs = result.epochs_run if result is not None else 0
-    elapsed = result.elapsed if result is not None else math.nan
+    elapsed = result.elapsed if result is not None and timing else math.nan
     stopped = result.reason.value if result is not None else "training"
     mark = (">" if ascii else "▶") if current else " "
     values = [
@@ -110,9 +110,10 @@ class RunsScreen(ModalScreen[Choice | None]):
         on_overlay: Callable[[frozenset[int]], None],
         *,
         ascii: bool = False,
+        timing: bool = True,
     ) -> None:
         super().__init__()
-        self.runs, self.current, self.ascii = list(runs), current, ascii
+        self.runs, self.current, self.ascii, self.timing = list(runs), current, ascii, timing
         self.overlay, self.on_overlay = overlay, on_overlay
         self._sorted: tuple[int, bool] = (0, False)  # column, descending
 
@@ -133,7 +134,7 @@ class RunsScreen(ModalScreen[Choice | None]):
         """(Re)write the rows in the chosen order, the cursor staying on its run."""
         table = self.query_one(DataTable)
         keep = self._chosen_number()
-        rows = [row(run, run is self.current, run.number in self.overlay, self.ascii) for run in self.runs]
+        rows = [row(run, run is self.current, run.number in self.overlay, self.ascii, self.timing) for run in self.runs]
         column, descending = self._sorted
         rows.sort(key=lambda cells_values: _sort_key(cells_values[1][column]), reverse=descending)
         table.clear()
