@@ -79,8 +79,13 @@ async def test_compare_shows_run_a_before_and_b_after_and_their_difference() -> 
         np.testing.assert_array_equal(app.before.parameters(), first.model.parameters())
         await pilot.press("f3", "d")
         difference = second.model.parameters() - first.model.parameters()
-        assert app.after_model.parameters().tobytes() == difference.tobytes()
+        drawn = app.query_one("#after").model
+        assert drawn.parameters().tobytes() == difference.tobytes()
         assert app.query_one("#after").border_title == "B − A: run 2 − run 1 · epoch 200"
+        assert (
+            app.after_model.parameters().tobytes() == second.model.parameters().tobytes()
+        )  # the boundary's, the Node pane's
+        assert app.query_one("#boundary").after is app.after_model
         await pilot.press("comma")  # a replay moves both: A at the checkpoint nearest B's
         epoch = second.history.epochs[-2]
         assert app.query_one("#before").border_title == f"Run 1 (A) · epoch {epoch}"

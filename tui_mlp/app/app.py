@@ -108,6 +108,7 @@ class MLPApp(AsciiCapableApp):
     others: var[tuple[tuple[str, np.ndarray], ...]] = var((), init=False)  # their labelled loss curves
     compare: var[int | None] = var(None, init=False)  # the run Before shows (A), After being the current (B)
     difference: var[bool] = var(False, init=False)  # while comparing: After shows B − A
+    difference_model: var[tuple[MLP, str] | None] = var(None, init=False)  # that network and its title
     before_title: var[str] = var(BEFORE_TITLE, init=False)
 
     def __init__(
@@ -150,6 +151,7 @@ class MLPApp(AsciiCapableApp):
                 run=MLPApp.run_state,
                 after_title=MLPApp.after_title,
                 before_title=MLPApp.before_title,
+                difference=MLPApp.difference_model,
             )
             with Horizontal(id="bottom"):
                 chart = LossChart(ascii=self.ascii, id="loss")
@@ -526,6 +528,7 @@ class MLPApp(AsciiCapableApp):
         """While comparing: Before shows run A at the checkpoint nearest After's epoch, and After
         run B, or with ``difference`` B − A (networks of the same shape); else Before is the start."""
         run, other = self.run_state, self._numbered(self.compare)
+        self.difference_model = None
         if run is None or other is None or self.after_model is None:
             if self.before_title != BEFORE_TITLE and run is not None:
                 self.before, self.before_title = run.before, BEFORE_TITLE
@@ -534,8 +537,7 @@ class MLPApp(AsciiCapableApp):
         a, at = other.at_epoch(epoch)
         self.before_title = f"Run {other.number} (A) · epoch {at:,}"
         self.before = a
+        self.after_title = f"Run {run.number} (B) · epoch {epoch:,}"
         if self.difference and a.layer_sizes == self.after_model.layer_sizes:
-            self.after_title = f"B − A: run {run.number} − run {other.number} · epoch {epoch:,}"
-            self.after_model = run.with_parameters(self.after_model.parameters() - a.parameters())
-        else:
-            self.after_title = f"Run {run.number} (B) · epoch {epoch:,}"
+            difference = run.with_parameters(self.after_model.parameters() - a.parameters())
+            self.difference_model = difference, f"B − A: run {run.number} − run {other.number} · epoch {epoch:,}"

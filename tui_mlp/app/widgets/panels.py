@@ -48,6 +48,7 @@ class Panels(Horizontal):
     backprop: var[bool] = var(False)
     after_title: var[str] = var(AFTER_TITLE)  # a replay names the epoch After shows
     before_title: var[str] = var(BEFORE_TITLE)  # a comparison names the run Before shows
+    difference: var[tuple[MLP, str] | None] = var(None)  # a comparison's B − A and its title: After draws it
 
     def __init__(self, *, ascii: bool, id: str) -> None:
         super().__init__(id=id)
@@ -59,7 +60,7 @@ class Panels(Horizontal):
         before = NetworkView(BEFORE_TITLE, empty="No network yet.", ascii=self.ascii, id="before")
         yield before.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.before)
         after = NetworkView(AFTER_TITLE, empty="Not trained yet.", ascii=self.ascii, id="after")
-        yield after.data_bind(Panels.ranking, Panels.node, Panels.names, model=Panels.after)
+        yield after.data_bind(Panels.ranking, Panels.node, Panels.names)
         boundary = BoundaryView(ascii=self.ascii, id="boundary")
         yield boundary.data_bind(
             Panels.before, Panels.after, Panels.data, Panels.focused, Panels.after_title, Panels.before_title
@@ -117,8 +118,20 @@ class Panels(Horizontal):
     def watch_before_title(self, title: str) -> None:
         self.query_one("#before", NetworkView).border_title = title
 
-    def watch_after_title(self, title: str) -> None:
-        self.query_one("#after", NetworkView).border_title = title  # (the boundary follows by its binding)
+    def watch_after(self) -> None:
+        self._draw_after()
+
+    def watch_after_title(self) -> None:
+        self._draw_after()  # (the boundary follows by its binding)
+
+    def watch_difference(self) -> None:
+        self._draw_after()
+
+    def _draw_after(self) -> None:
+        """The After panel draws ``after``, or a comparison's difference (the boundary, the
+        backprop view and the node details stay with ``after``: a difference computes nothing)."""
+        view = self.query_one("#after", NetworkView)
+        view.model, view.border_title = self.difference or (self.after, self.after_title)
 
     def watch_backprop(self, backprop: bool) -> None:
         self.set_class(backprop, "-backprop")
