@@ -15,7 +15,7 @@ from tui_mlp.core.datasets import load_dataset
 from tui_mlp.core.run import Run
 from tui_mlp.core.specs import DataSpec, TrainingSpec
 from tui_mlp.render import palette
-from tui_mlp.render.chart import NO_TRAINING, loss_chart_text, plot_points
+from tui_mlp.render.chart import NO_TRAINING, loss_chart_text, plot_losses, plot_points
 from tui_mlp.render.snapshot import SnapshotError, View, snapshot_renderable, write_snapshot
 from tui_mlp.render.text import render_text
 
@@ -194,3 +194,14 @@ def test_a_digits_network_of_64_inputs_is_drawn_elided(width: int, ascii: bool) 
     assert max(map(len, text.splitlines())) <= width
     assert "px" in text and " more" in text and "test accuracy: " in text
     assert text.isascii() == ascii
+
+
+def test_a_chart_squeezed_to_nothing_still_draws() -> None:
+    """A terminal resized to a sliver gives the chart no columns: the curve keeps its ends."""
+    import plotext
+
+    plotext.clear_figure()
+    plot_losses(plotext, np.linspace(1, 0, 60_000), size=(0, 3))  # (it raised ZeroDivisionError)
+    plotext.clear_figure()
+    epochs, values = plot_points(np.linspace(1, 0, 60_000), most=4)
+    assert epochs.tolist() == [1, 30_000, 30_001, 60_000] and values[0] == 1.0

@@ -96,7 +96,7 @@ def plot_losses(
     at x = k is that of the network after k − 1 epochs (the loss before epoch k's update)."""
     plt.clear_data()
     width, height = size or (None, None)
-    most = MAX_POINTS if width is None else min(MAX_POINTS, POINTS_PER_COLUMN * width)
+    most = MAX_POINTS if width is None else min(MAX_POINTS, POINTS_PER_COLUMN * max(width, 1))
     epochs, values = plot_points(losses, log=log, most=most)
     test_epochs, test_values = _test_points(test, log=log)
     labelled = height is None or height >= LABELLED_HEIGHT
