@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.style import Style
 from rich.table import Table
@@ -69,15 +70,25 @@ class WeightTable:
         arrow = "->" if self.ascii else "→"
         shape = f"{sizes[layer]} {arrow} {sizes[layer + 1]}"
         title = fitting((f"weights {layer + 1}: {shape}", f"w{layer + 1}: {shape}", shape.replace(" ", "")), width)
+        headers = [self.header(layer + 1, int(j)) for j in columns]
+        body = [
+            [
+                self.header(layer, int(i), align=self.keep(layer) is not None),
+                *(self.cell(float(weights[i, j]), scale, self.is_focused(layer, int(i), int(j))) for j in columns),
+            ]
+            for i in rows
+        ]
+        bias = [Text("bias"), *(self.cell(float(biases[j]), scale, False) for j in columns)]
+        # Each column as wide as its widest cell, given to Rich: it would measure every cell again.
+        widths = [max(cell_len(line[k].plain) for line in ([Text(), *headers], *body, bias)) for k in range(len(bias))]
         table = Table(box=box.ASCII if self.ascii else box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("", style="bold", no_wrap=True)
-        for j in columns:
-            table.add_column(self.header(layer + 1, int(j)), justify="right", no_wrap=True)
-        for i in rows:
-            cells = [self.cell(float(weights[i, j]), scale, self.is_focused(layer, int(i), int(j))) for j in columns]
-            table.add_row(self.header(layer, int(i), align=self.keep(layer) is not None), *cells)
+        table.add_column("", style="bold", no_wrap=True, width=widths[0])
+        for header, column_width in zip(headers, widths[1:]):
+            table.add_column(header, justify="right", no_wrap=True, width=column_width)
+        for line in body:
+            table.add_row(*line)
         table.add_section()
-        table.add_row("bias", *(self.cell(float(biases[j]), scale, False) for j in columns))
+        table.add_row(*bias)
         out: list[RenderableType] = [Text(title, style=palette.TITLE, no_wrap=True), table]
         left_out = [(sizes[layer] - len(rows), "row"), (sizes[layer + 1] - len(columns), "column")]
         left_out = [(count, what) for count, what in left_out if count]
