@@ -81,7 +81,7 @@ async def test_compare_shows_run_a_before_and_b_after_and_their_difference() -> 
         difference = second.model.parameters() - first.model.parameters()
         drawn = app.query_one("#after").model
         assert drawn.parameters().tobytes() == difference.tobytes()
-        assert app.query_one("#after").border_title == "B − A: run 2 − run 1 · epoch 200"
+        assert app.query_one("#after").border_title == "Run 2 − run 1 · epoch 200"
         assert (
             app.after_model.parameters().tobytes() == second.model.parameters().tobytes()
         )  # the boundary's, the Node pane's

@@ -540,4 +540,4 @@ class MLPApp(AsciiCapableApp):
         self.after_title = f"Run {run.number} (B) · epoch {epoch:,}"
         if self.difference and a.layer_sizes == self.after_model.layer_sizes:
             difference = run.with_parameters(self.after_model.parameters() - a.parameters())
-            self.difference_model = difference, f"B − A: run {run.number} − run {other.number} · epoch {epoch:,}"
+            self.difference_model = difference, f"Run {run.number} − run {other.number} · epoch {epoch:,}"

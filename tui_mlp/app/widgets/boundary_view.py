@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from .network_view import AFTER_TITLE, BEFORE_TITLE
+from .network_view import AFTER_TITLE, BEFORE_TITLE, short_title
 
 if TYPE_CHECKING:
     from tui_mlp.core import MLP
@@ -84,7 +84,7 @@ class BoundaryView(Widget):
             assert self.focused is not None and self.model is not None
             from tui_mlp.render.graph import node_label
 
-            panel = self.before_title if self.focused[0] == "before" else self.after_title
+            panel = short_title(self.before_title if self.focused[0] == "before" else self.after_title)
             names = self.data[0].names if self.data else None
             self.border_title = f"{node_label(self.model.layer_sizes, *node, names)} activation · {panel}"
 

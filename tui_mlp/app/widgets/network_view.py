@@ -43,6 +43,12 @@ PAGE = 10  # neurons a PageUp/PageDown moves the cursor
 BEFORE_TITLE, AFTER_TITLE = "Before training", "After training"  # the two panels (a replay retitles After)
 
 
+def short_title(title: str) -> str:
+    """A panel's title as the narrower panes name it: ``After epoch 1,986`` for ``After epoch
+    1,986 (replay)``, ``Run 2 (B)`` for ``Run 2 (B) · epoch 300`` (the panel's own title says the rest)."""
+    return title.split(" · ")[0].removesuffix(" (replay)")
+
+
 class NetworkView(VerticalScroll, can_focus=True):
     """The layered graph (or the weight tables) of ``model``; the cursor shows while focused."""
 

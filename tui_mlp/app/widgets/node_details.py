@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
-from .network_view import AFTER_TITLE, BEFORE_TITLE
+from .network_view import AFTER_TITLE, BEFORE_TITLE, short_title
 
 if TYPE_CHECKING:
     import numpy as np
@@ -205,8 +205,7 @@ class NodeDetails(VerticalScroll):
         if model is None or self.focused is None or self.data is None:
             return
         panel, layer, index = self.focused
-        where = (self.before_title if panel == "before" else self.after_title).split(" · ")[0]
-        where = where.removesuffix(" (replay)")  # the panel's own title says it: the pane is narrow
+        where = short_title(self.before_title if panel == "before" else self.after_title)
         self.border_title = f"Node · {where}"
         title = self.query_one("#title", Static)
         title.update(node_title(model, layer, index, self.data[0]))
