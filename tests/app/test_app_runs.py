@@ -141,3 +141,41 @@ def test_the_oldest_runs_checkpoints_go_first_when_the_session_would_exceed_its_
     fifth = session.add(Kept(64))
     assert runs[0].history is None and all(run.history is not None for run in runs[1:])
     assert fifth.number == 5 and SESSION_CHECKPOINT_BYTES == 256 * 2**20
+
+
+@app_test
+async def test_the_palette_saves_every_run_as_a_history_file_and_the_losses_as_csv(tmp_path) -> None:
+    from tui_mlp.core.history_file import load_history
+
+    app = make_app(seed=1, dataset="moons", hidden="4", epochs=200, files=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await two_runs(pilot)
+        first, second = app.session.runs
+        first.forget_checkpoints()  # as the session's memory budget does
+        written = app.files.save_runs(tmp_path / "runs.json")
+        assert [path.name for path in written] == ["runs-1.json", "runs-2.json"]
+        saved = load_history(tmp_path / "runs-2.json")
+        assert saved.history.epochs == second.history.epochs
+        assert saved.checkpoint(-1).parameters().tobytes() == second.model.parameters().tobytes()
+        only_end = load_history(tmp_path / "runs-1.json")  # its checkpoints were let go: its end stays
+        assert only_end.history.epochs == [200]
+        assert only_end.checkpoint(0).parameters().tobytes() == first.model.parameters().tobytes()
+        csv = app.files.export_losses(tmp_path / "losses.csv")
+        assert csv is not None and csv.read_text().splitlines()[1].startswith("1,")
+        assert len(csv.read_text().splitlines()) == 201
+
+
+@app_test
+async def test_a_runs_file_beside_the_typed_one_may_not_lead_out_of_the_files_folder(tmp_path) -> None:
+    inside, outside = tmp_path / "inside", tmp_path / "outside"
+    inside.mkdir()
+    outside.mkdir()
+    (inside / "runs-1.json").symlink_to(outside / "stolen.json")
+    app = make_app(seed=1, epochs=20, files=inside)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.files.save_runs(inside / "runs.json") == []
+        assert not (outside / "stolen.json").exists()
+        await pilot.pause()
+        assert [str(note.message) for note in app._notifications] == ["runs-1.json: leads outside the working folder"]

@@ -61,7 +61,7 @@ def set_key(part: str, key: str, value: object):
         (set_key("", "version", 2), "unsupported format version (this tui-mlp reads version 1)"),
         (set_key("", "losses", ["x"]), '"losses" must be a list of numbers'),
         (set_key("checkpoints", "epochs", [0, 2, 1, *range(3, 21)]), "must be ascending whole numbers"),
-        (set_key("checkpoints", "epochs", list(range(1, 22))), "must run from 0 to at most 20, the epochs run"),
+        (set_key("checkpoints", "epochs", list(range(2, 23))), "must lie from 0 to 20, the epochs run"),
         (set_key("checkpoints", "parameters", ["!!"] * 21), "epoch 0 is not 17 float64 numbers in base64"),
         (set_key("checkpoints", "parameters", [base64.b64encode(b"\0" * 8).decode()] * 21), "is not 17 float64"),
         (

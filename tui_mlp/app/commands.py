@@ -30,6 +30,8 @@ class MLPCommands(Provider):
         commands += [
             ("Save parameters", "Write the After network to a JSON parameter file", files.ask_save),
             ("Load parameters", "Open a saved network from a JSON parameter file", files.ask_load),
+            ("Save runs", "Write every run of the session with its checkpoints (history files)", files.ask_save_runs),
+            ("Export loss curves", "Write the run's training and test losses as CSV", files.ask_export_losses),
         ]
         return commands
 

@@ -8,6 +8,7 @@ The engine's file code is imported by the actions that use it, not with the app.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -138,6 +139,64 @@ class Files:
             app.notify(str(error), title="Load failed", severity="error")
             return
         app.open(loaded)
+
+    def save_runs(self, path: Path) -> list[Path]:
+        """Save every run of the session that has ended as a history file (``core.history_file``):
+        ``runs.json`` gives ``runs-1.json``, ``runs-2.json``, … by run number."""
+        from tui_mlp.core.history_file import save_history
+
+        app = self.app
+        ended = [run for run in app.session.runs if run.result is not None]
+        if not ended:
+            app.notify("No run has ended yet: train a network first.", severity="warning")
+            return []
+        written = []
+        try:
+            for run in ended:
+                target = self._sibling(path, f"{path.stem}-{run.number}{path.suffix}")
+                written.append(save_history(target, run))
+        except (ValueError, ParamsError) as error:
+            app.notify(str(error), title="Save failed", severity="error")
+            return written
+        names = ", ".join(target.name for target in written)
+        app.notify(f"{len(written)} run(s) in {names} (tui-mlp --load opens one)", title="Runs saved")
+        return written
+
+    def export_losses(self, path: Path) -> Path | None:
+        """Write the current run's loss curves to ``path`` as CSV (``history_file.curves_csv``)."""
+        from tui_mlp.core.history_file import curves_csv
+
+        app, run = self.app, self.app.run_state
+        if run is None or run.result is None:
+            app.notify("No run has ended yet: train a network first.", severity="warning")
+            return None
+        try:
+            written = atomic_write(path, curves_csv(run))
+        except OSError as error:
+            app.notify(describe_os_error(path, error), title="Export failed", severity="error")
+            return None
+        app.notify(str(written), title="Loss curves written")
+        return written
+
+    def _sibling(self, path: Path, name: str) -> Path:
+        """The file ``name`` beside ``path``, checked as a typed path is (inside the files folder)."""
+        target = path.with_name(name)
+        if self.folder:
+            target = resolve_inside(self.folder, os.path.relpath(target, os.path.realpath(self.folder)))
+        check_output_path(target)
+        return target
+
+    def ask_save_runs(self) -> None:
+        """Ask where to save the session's runs, then save each as a history file."""
+        prompt = PathPrompt(
+            "Save the runs (history files)", timestamped("tui-mlp-runs", ".json", self.folder or Path())
+        )
+        self.app.push_screen(prompt, self._then("Save failed", self.save_runs, writing=True))
+
+    def ask_export_losses(self) -> None:
+        """Ask where to write the current run's loss curves (CSV), then write them."""
+        prompt = PathPrompt("Export loss curves (CSV)", timestamped("tui-mlp-losses", ".csv", self.folder or Path()))
+        self.app.push_screen(prompt, self._then("Export failed", self.export_losses, writing=True))
 
     def ask_export(self, suffix: str) -> None:
         """Ask where to export in format ``suffix``, then export."""

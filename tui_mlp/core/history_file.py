@@ -137,19 +137,21 @@ class SavedHistory:
 
 
 def save_history(path: str | os.PathLike[str], run: Run) -> Path:
-    """Write ``run`` (trained) with its checkpoints to ``path`` atomically (ParamsError if it cannot)."""
-    assert run.result is not None and run.history is not None
+    """Write ``run`` (ended) with its checkpoints to ``path`` atomically (ParamsError if it cannot);
+    a run whose checkpoints are gone (``Run.forget_checkpoints``) keeps its trained network as one."""
+    assert run.result is not None
     name = shown(os.fspath(path))
+    if run.history is not None:
+        epochs, kept = list(run.history.epochs), list(run.history.parameters)
+    else:
+        epochs, kept = [run.result.epochs_run], [run.model.parameters()]
     try:
         document = {
             "format": FORMAT,
             "version": VERSION,
             "network": json.loads(to_json(run.before, run.record())),
             "losses": [float(value) for value in run.result.losses],
-            "checkpoints": {
-                "epochs": list(run.history.epochs),
-                "parameters": [_encoded(kept) for kept in run.history.parameters],
-            },
+            "checkpoints": {"epochs": epochs, "parameters": [_encoded(parameters) for parameters in kept]},
         }
         text = json.dumps(document, allow_nan=False) + "\n"
     except ValueError as error:
@@ -207,8 +209,8 @@ def _from_document(document: Any) -> SavedHistory:
         raise ValueError('"checkpoints" must hold as many "epochs" as "parameters"')
     if not all(type(e) is int for e in epochs) or epochs != sorted(set(epochs)):
         raise ValueError('"checkpoints.epochs" must be ascending whole numbers')
-    if epochs and not (epochs[0] == 0 and epochs[-1] <= len(losses)):
-        raise ValueError(f'"checkpoints.epochs" must run from 0 to at most {len(losses):,}, the epochs run')
+    if epochs and not (epochs[0] >= 0 and epochs[-1] <= len(losses)):
+        raise ValueError(f'"checkpoints.epochs" must lie from 0 to {len(losses):,}, the epochs run')
     history = History(epochs)
     for epoch, text in zip(epochs, parameters):
         history.offer(epoch, _decoded(text, before, epoch))
