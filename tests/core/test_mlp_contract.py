@@ -166,3 +166,12 @@ def test_data_without_samples_is_refused(loss, output):
         model.loss(X, y)
     with pytest.raises(ValueError, match="sample"):
         model.fit(X, y, 3, 0.1)
+
+
+def test_a_network_starts_from_given_parameters_or_says_how_many_it_needs() -> None:
+    seeded = MLP([4, 5, 2], seed=3)
+    given = MLP([4, 5, 2], parameters=seeded.parameters())
+    assert given.parameters().tobytes() == seeded.parameters().tobytes()
+    assert seeded.copy(parameters=np.ones(37)).parameters().tolist() == [1.0] * 37
+    with pytest.raises(ValueError, match="37 parameters expected, not 36"):
+        MLP([4, 5, 2], parameters=np.zeros(36))

@@ -95,7 +95,9 @@ class MLP:
         output_activation: str = DEFAULT_ACTIVATION,
         loss: str = "sse",
         dtype: Any = DEFAULT_DTYPE,
+        parameters: np.ndarray | None = None,
     ) -> None:
+        """``parameters``: a flat vector to start from (see ``parameters()``) instead of the seed's."""
         self.layer_sizes = check_layer_sizes(layer_sizes)
         self.dtype = check_dtype(dtype)
         self._hidden: Activation = get_activation(activation)
@@ -109,7 +111,12 @@ class MLP:
         self._stacked, self._weights, self._biases = layer_views(self._params, self.layer_sizes)
         self.weights, self.biases = LayerArrays(self._weights), LayerArrays(self._biases)
         self._functions = (self._hidden,) * (self.n_layers - 1) + (self._output,)
-        self._initialise(np.random.default_rng(seed))
+        if parameters is None:
+            self._initialise(np.random.default_rng(seed))
+        elif np.shape(parameters) != self._params.shape:
+            raise ValueError(f"{self._params.size:,} parameters expected, not {np.size(parameters):,}")
+        else:
+            self._params[...] = parameters
 
     def _initialise(self, rng: np.random.Generator) -> None:
         """Glorot-uniform weights (He-uniform before ReLUs), zero biases."""
@@ -157,19 +164,18 @@ class MLP:
             bias[...] = 0.0
         return mask
 
-    def copy(self, dtype: Any = None) -> MLP:
-        """An independent network with the same settings and parameters, in ``dtype`` if it
-        is given (float64 → float32 rounds each parameter to the nearest float32)."""
-        twin = MLP(
+    def copy(self, dtype: Any = None, *, parameters: np.ndarray | None = None) -> MLP:
+        """An independent network with the same settings and parameters (or ``parameters``), in
+        ``dtype`` if it is given (float64 → float32 rounds each parameter to the nearest float32)."""
+        return MLP(
             self.layer_sizes,
             self.activation,
             self.seed,
             output_activation=self.output_activation,
             loss=self.loss_name,
             dtype=self.dtype if dtype is None else dtype,
+            parameters=self._params if parameters is None else parameters,
         )
-        twin._params[...] = self._params
-        return twin
 
     # --- the passes, over preallocated buffers ------------------------------------------
 

@@ -127,9 +127,7 @@ class Run:
 
     def with_parameters(self, parameters: np.ndarray) -> MLP:
         """A copy of the run's network holding ``parameters`` (a checkpoint's, a report's)."""
-        model = self.before.copy()
-        np.copyto(model.parameters(), parameters)
-        return model
+        return self.before.copy(parameters=parameters)
 
     def checkpoint(self, index: int) -> MLP:
         """The network at the history's checkpoint ``index`` (IndexError if there is none)."""
