@@ -68,7 +68,8 @@ def set_key(part: str, key: str, value: object):
             set_key("checkpoints", "parameters", [base64.b64encode(np.full(17, np.inf).tobytes()).decode()] * 21),
             "the checkpoint of epoch 0 holds a number that is not finite",
         ),
-        (set_key("network", "layer_sizes", [2, 0, 1]), "bad.json:"),
+        (set_key("network", "layer_sizes", [2, 0, 1]), 'bad.json: "network": '),
+        (set_key("", "network", None), '"network" must hold the starting network, as a parameter file does'),
     ],
 )
 def test_a_bad_history_is_refused_with_one_line(tmp_path: Path, change, message: str) -> None:

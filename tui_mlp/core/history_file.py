@@ -197,7 +197,12 @@ def _from_document(document: Any) -> SavedHistory:
         raise ValueError(f'not a tui-mlp history file (no "format": "{FORMAT}")')
     if document.get("version") != VERSION or type(document.get("version")) is not int:
         raise ValueError(f"unsupported format version (this tui-mlp reads version {VERSION})")
-    before, training = from_document(document.get("network"))
+    if not isinstance(document.get("network"), dict):
+        raise ValueError('"network" must hold the starting network, as a parameter file does')
+    try:
+        before, training = from_document(document["network"])
+    except ValueError as error:
+        raise ValueError(f'"network": {error}') from None
     losses = document.get("losses")
     if not isinstance(losses, list) or not all(type(v) in (int, float) for v in losses):
         raise ValueError('"losses" must be a list of numbers')
