@@ -399,7 +399,7 @@ class MLPApp(AsciiCapableApp):
     def _checkpoints(self) -> list[int]:
         """The epochs of the current run's checkpoints so far (none before it trains)."""
         history = self.run_state.history if self.run_state is not None else None
-        return history.epochs[: len(history)] if history is not None else []
+        return history.kept() if history is not None else []
 
     def _move_replay(self, to: Callable[[list[int], int | None, int], int | None]) -> None:
         """Move the replay cursor where ``to`` (checkpoint epochs, cursor, live epoch) says."""
@@ -460,13 +460,12 @@ class MLPApp(AsciiCapableApp):
             self.after_title, self.replay_epoch = AFTER_TITLE, None
             if self._live is not None:
                 self.after_model, self.status = self._live.model, self._live.status
-            self._pair()
-            return
-        from .live import at_checkpoint
+        else:
+            from .live import at_checkpoint
 
-        shown = at_checkpoint(run, index, self.losses)
-        self.after_title = f"After epoch {shown.status.epoch:,} (replay)"  # first: the panels below name it
-        self.after_model, self.status, self.replay_epoch = shown.model, shown.status, shown.status.epoch
+            shown = at_checkpoint(run, index, self.losses)
+            self.after_title = f"After epoch {shown.status.epoch:,} (replay)"  # first: the panels below name it
+            self.after_model, self.status, self.replay_epoch = shown.model, shown.status, shown.status.epoch
         self._pair()
 
     # --- runs of the session ----------------------------------------------------------

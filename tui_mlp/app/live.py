@@ -147,8 +147,12 @@ class Shown:
 def shown(run: LiveRun, parameters: np.ndarray, losses: np.ndarray, status: RunStatus) -> Shown:
     """The network with ``parameters``, and ``status`` with its scores."""
     model = run.with_parameters(parameters)
-    scores = " · ".join(format_scores(run.scores(model), short=True))
-    return Shown(model, losses, replace(status, scores=scores))
+    return Shown(model, losses, replace(status, scores=scored(run, model)))
+
+
+def scored(run: Run, model: MLP) -> str:
+    """``model``'s scores on ``run``'s data as the status line writes them."""
+    return " · ".join(format_scores(run.scores(model), short=True))
 
 
 REPLAY_STATE = "replay (} returns to live)"
@@ -166,7 +170,7 @@ def at_checkpoint(run: LiveRun, index: int, losses: np.ndarray | tuple[()]) -> S
         else:
             with np.errstate(all="ignore"):
                 loss = model.loss(run.train.X, run.train.y)
-        scores = " · ".join(format_scores(run.scores(model), short=True))
+        scores = scored(run, model)
         status = RunStatus(run.origin, run.training.epochs, REPLAY_STATE, epoch, loss, scores=scores, timed=False)
         run.replayed[index] = status
     return Shown(model, np.asarray(losses), status)

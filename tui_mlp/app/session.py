@@ -50,7 +50,6 @@ def unlike(model: MLP, training: TrainingSpec) -> dict[str, str]:
 
 
 SESSION_CHECKPOINT_BYTES = 256 * 2**20  # the runs' checkpoints together; the oldest runs' go first
-RUN_CHECKPOINT_BYTES = 64 * 2**20  # the most one run keeps (``core.history.MAX_BYTES``)
 
 
 @dataclass
@@ -65,9 +64,11 @@ class Session:
         """Keep ``run`` as the session's newest, numbered; the oldest runs' checkpoints go while
         all of them would take more than SESSION_CHECKPOINT_BYTES (their summaries, curves and
         final networks stay)."""
+        from tui_mlp.core.history import MAX_BYTES  # (with the engine: a run exists)
+
         older = [other for other in self.runs if other.history is not None]
         while older and sum(other.history.nbytes for other in older if other.history) > (
-            SESSION_CHECKPOINT_BYTES - RUN_CHECKPOINT_BYTES  # room for the new run's own
+            SESSION_CHECKPOINT_BYTES - MAX_BYTES  # room for the new run's own
         ):
             older.pop(0).forget_checkpoints()
         run.number = len(self.runs) + 1

@@ -110,6 +110,10 @@ class History:
     def __len__(self) -> int:
         return len(self.epochs)
 
+    def kept(self) -> list[int]:
+        """The epochs kept so far, as a list of its own (the trainer may be appending)."""
+        return list(self.epochs)
+
     @property
     def nbytes(self) -> int:
         """The memory the kept parameters take."""
@@ -117,7 +121,7 @@ class History:
 
     def nearest(self, epoch: float) -> int:
         """The index of the checkpoint nearest to ``epoch`` (see ``nearest``)."""
-        return nearest(self.epochs[: len(self.epochs)], epoch)
+        return nearest(self.kept(), epoch)
 
 
 def nearest(epochs: list[int], epoch: float) -> int:

@@ -72,9 +72,7 @@ class SavedHistory:
 
     def checkpoint(self, index: int) -> MLP:
         """The network at checkpoint ``index``."""
-        model = self.before.copy()
-        np.copyto(model.parameters(), self.history.parameters[index])
-        return model
+        return self.before.copy(parameters=self.history.parameters[index])
 
     def settings(self, folder: str | os.PathLike[str]) -> Settings:
         """The settings that trained it, as the fields take them (ValueError if the file's are

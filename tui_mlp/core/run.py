@@ -77,8 +77,8 @@ class Run:
     result: TrainResult | None = None
     optimizer: Optimizer | None = field(default=None, repr=False)  # its state: where training stands
     history: History | None = field(default=None, repr=False)  # its checkpoints, once training starts
-    _test_losses: list[float] = field(default_factory=list, repr=False)  # at the checkpoints, as computed
-    _test_epochs: list[int] = field(default_factory=list, repr=False)  # theirs, once the checkpoints are gone
+    _test_epochs: list[int] = field(default_factory=list, repr=False)  # the checkpoints tested so far
+    _test_losses: list[float] = field(default_factory=list, repr=False)  # and their test losses
 
     @classmethod
     def create(
@@ -145,22 +145,20 @@ class Run:
 
     def forget_checkpoints(self) -> None:
         """Free the history's parameters (memory for newer runs); the test curve stays."""
-        if self.history is not None:
-            self.test_curve()
-            self._test_epochs = self.history.epochs[: len(self._test_losses)]
-            self.history = None
+        self.test_curve()
+        self.history = None
 
     def test_curve(self) -> tuple[list[int], list[float]]:
         """(epochs, test losses) at the checkpoints kept so far, each computed once; for a loss
         that sums over samples (sse), scaled to the training split's size so the two curves
         compare. Empty without a test split or a history."""
-        if self.test is None or self.history is None:
-            return list(self._test_epochs), list(self._test_losses)
-        scale = 1.0 if self.before.loss_function.mean else len(self.train.X) / len(self.test.X)
-        with np.errstate(all="ignore"):
-            for index in range(len(self._test_losses), len(self.history)):
-                self._test_losses.append(scale * self.checkpoint(index).loss(self.test.X, self.test.y))
-        return self.history.epochs[: len(self._test_losses)], list(self._test_losses)
+        if self.test is not None and self.history is not None:
+            scale = 1.0 if self.before.loss_function.mean else len(self.train.X) / len(self.test.X)
+            with np.errstate(all="ignore"):
+                for index in range(len(self._test_epochs), len(self.history)):
+                    self._test_losses.append(scale * self.checkpoint(index).loss(self.test.X, self.test.y))
+                    self._test_epochs.append(self.history.epochs[index])
+        return list(self._test_epochs), list(self._test_losses)
 
     def next_step(self, model: MLP, sample: int | None = None) -> Trace:
         """The step training takes next from ``model`` (the run's network as far as it has

@@ -23,9 +23,7 @@ def plot_points(losses: np.ndarray, *, log: bool = False, most: int = MAX_POINTS
     non-positive) values are skipped; histories longer than ``most`` are downsampled to the
     first, the last and each stretch's minimum and maximum, never truncated."""
     values = np.asarray(losses, dtype=np.float64).ravel()
-    epochs = np.arange(1, values.size + 1)
-    keep = np.isfinite(values) & ((values > 0) if log else True)
-    epochs, values = epochs[keep], values[keep]
+    epochs, values = _drawable(np.arange(1, values.size + 1), values, log=log)
     if values.size > most:
         index = _envelope(values, most // 2)
         epochs, values = epochs[index], values[index]
@@ -142,8 +140,13 @@ Curve = tuple[list[int], list[float]]  # (epochs, losses) at a run's checkpoints
 def _test_points(test: Curve | None, *, log: bool) -> tuple[np.ndarray, np.ndarray]:
     """Where the test ``curve`` is drawn (see ``plot_losses``), without the values a scale cannot show."""
     epochs, values = (np.asarray(part, dtype=np.float64) for part in (test or ([], [])))
+    return _drawable(epochs + 1, values, log=log)
+
+
+def _drawable(epochs: np.ndarray, values: np.ndarray, *, log: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The points a scale can show: finite values (on a log scale, positive ones)."""
     keep = np.isfinite(values) & ((values > 0) if log else True)
-    return epochs[keep] + 1, values[keep]
+    return epochs[keep], values[keep]
 
 
 def _fitting(titles: tuple[str, ...], width: int | None) -> str:
